@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nfsec top-level Makefile.
+#
+#   make               build kmod/nfsec.ko (Kbuild, against KDIR) and the
+#                      userspace programs (ipsecctl, ikev2d)
+#   make install       install the module under /lib/modules/KVER/updates,
+#                      run depmod, install the programs and man pages
+#   make check         THE test command: installs what it needs, builds, runs
+#                      unit tests, KUnit (debug kernel) and the VM selftests
+#   make demo          boot the VM and show nfsec at work
+#
+# KDIR defaults to the running kernel's build tree, else the newest Debian
+# amd64 headers (the kernel the VM bench boots).
+
+KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
+		echo /lib/modules/$$(uname -r)/build; \
+	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
+KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+DESTDIR ?=
+PREFIX ?= /usr/local
+DEPMOD ?= depmod
+NFSEC_KO ?= kmod/nfsec.ko
+# Build the debug-kernel module in a shadow tree so that both builds coexist.
+DEBUG_BUILD := $(CURDIR)/build/debug
+
+# Out-of-tree modules get no BTF (no vmlinux in the headers package); say so
+# instead of having Kbuild print a notice on every build.
+KBUILD_ARGS := CONFIG_DEBUG_INFO_BTF_MODULES=
+
+all: module userspace
+
+module:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || { echo "no kernel build tree: install linux-headers-amd64 or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_ARGS) modules
+
+userspace:
+	$(MAKE) -C userspace all
+
+# The same sources, built against the debug kernel, in build/debug. The
+# shadow tree links the sources so that objects of the two builds never mix.
+module-debug:
+	@kdir=$$(selftests/vm/debug-kernel --print) && \
+	rm -rf $(DEBUG_BUILD) && mkdir -p $(DEBUG_BUILD)/kmod && \
+	ln -s $(CURDIR)/Kbuild $(DEBUG_BUILD)/Kbuild && \
+	ln -s $(CURDIR)/uapi $(DEBUG_BUILD)/uapi && \
+	for f in $(CURDIR)/kmod/Kbuild $(CURDIR)/kmod/*.[ch]; do ln -s $$f $(DEBUG_BUILD)/kmod/; done && \
+	$(MAKE) -C $$kdir M=$(DEBUG_BUILD) $(KBUILD_ARGS) modules && \
+	mkdir -p $(DEBUG_BUILD)/splat && \
+	for f in $(CURDIR)/selftests/vm/splat/Kbuild $(CURDIR)/selftests/vm/splat/*.c; do ln -s $$f $(DEBUG_BUILD)/splat/; done && \
+	$(MAKE) -C $$kdir M=$(DEBUG_BUILD)/splat $(KBUILD_ARGS) modules
+
+# Test-only modules (the splat detector's deliberate WARN); module-debug
+# builds them for the debug kernel.
+test-modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/vm/splat $(KBUILD_ARGS) modules
+
+install: install-module install-userspace
+
+install-module:
+	@test -f $(NFSEC_KO) || { echo "$(NFSEC_KO) is not built: run make first" >&2; exit 1; }
+	install -D -m 0644 $(NFSEC_KO) $(DESTDIR)/lib/modules/$(KVER)/updates/nfsec.ko
+	$(DEPMOD) -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+
+install-userspace:
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+check:
+	selftests/check
+
+demo:
+	selftests/demo
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/vm/splat clean
+	$(MAKE) -C userspace clean
+	rm -rf build
+
+.PHONY: all module userspace module-debug test-modules install install-module \
+	install-userspace check demo clean
