@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for nfsec selftests; sourced by every test script. Tests run as root
+# inside the bench VM (selftests/vm/run), where hosts are network namespaces.
+# Model: WireGuard's tools/testing/selftests/wireguard/netns.sh.
+#
+#   host_add NAME...                 new namespaces with lo up
+#   link_add A B                     veth pair A:eth-B <-> B:eth-A
+#   addr_add NS DEV ADDR/LEN...      addresses (IPv6 without DAD)
+#   topo_pair                        two hosts, 10.0.0.0/24 and fd00::/64
+#   topo_router                      a - r - b, r forwards 10.1/10.2 and fd01/fd02
+#   n NS CMD...                      run CMD in namespace NS
+#   wait_for SECONDS CMD...          poll until CMD succeeds, fail on timeout
+#   check DESC CMD...                CMD must succeed
+#   check_fail DESC CMD...           CMD must fail
+#   check_eq DESC EXPECTED ACTUAL    equality with a message
+#   skip REASON                      exit with the skip status (4)
+#
+# Every namespace created is deleted on exit, and the test fails if one is
+# left behind or if nfsec was left loaded by a test that loaded it.
+set -eu
+
+NFSEC_SKIP=4
+_hosts=()
+_failed=0
+_checks=0
+
+log() { printf '# %s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*"; exit 1; }
+skip() { printf 'SKIP: %s\n' "$*"; exit $NFSEC_SKIP; }
+
+n() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+host_add() {
+	local h
+	for h in "$@"; do
+		ip netns add "$h"
+		_hosts+=("$h")
+		n "$h" ip link set lo up
+		# Tests see packets as a router does: no reverse-path filter games.
+		n "$h" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	done
+}
+
+link_add() {
+	local a=$1 b=$2
+	ip link add "eth-$b" netns "$a" type veth peer name "eth-$a" netns "$b"
+	n "$a" ip link set "eth-$b" up
+	n "$b" ip link set "eth-$a" up
+}
+
+addr_add() {
+	local ns=$1 dev=$2 a
+	shift 2
+	for a in "$@"; do
+		case "$a" in
+		*:*) n "$ns" ip -6 addr add "$a" dev "$dev" nodad ;;
+		*) n "$ns" ip addr add "$a" dev "$dev" ;;
+		esac
+	done
+}
+
+# a (10.0.0.1, fd00::1) <-> b (10.0.0.2, fd00::2)
+topo_pair() {
+	host_add a b
+	link_add a b
+	addr_add a eth-b 10.0.0.1/24 fd00::1/64
+	addr_add b eth-a 10.0.0.2/24 fd00::2/64
+}
+
+# a (10.1.0.2, fd01::2) <-> r (10.1.0.1 | 10.2.0.1) <-> b (10.2.0.2, fd02::2)
+topo_router() {
+	host_add a r b
+	link_add a r
+	link_add r b
+	addr_add a eth-r 10.1.0.2/24 fd01::2/64
+	addr_add r eth-a 10.1.0.1/24 fd01::1/64
+	addr_add r eth-b 10.2.0.1/24 fd02::1/64
+	addr_add b eth-r 10.2.0.2/24 fd02::2/64
+	n a ip route add default via 10.1.0.1
+	n a ip -6 route add default via fd01::1
+	n b ip route add default via 10.2.0.1
+	n b ip -6 route add default via fd02::1
+	n r sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
+wait_for() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	fail "timed out after ${secs}s waiting for: $*"
+}
+
+check() {
+	local desc=$1
+	shift
+	_checks=$((_checks + 1))
+	if "$@"; then
+		printf 'ok %d - %s\n' $_checks "$desc"
+	else
+		printf 'not ok %d - %s\n' $_checks "$desc"
+		fail "$desc (command: $*)"
+	fi
+}
+
+check_fail() {
+	local desc=$1
+	shift
+	_checks=$((_checks + 1))
+	if "$@"; then
+		printf 'not ok %d - %s\n' $_checks "$desc"
+		fail "$desc: expected failure (command: $*)"
+	else
+		printf 'ok %d - %s\n' $_checks "$desc"
+	fi
+}
+
+check_eq() {
+	local desc=$1 want=$2 got=$3
+	_checks=$((_checks + 1))
+	if [ "$want" = "$got" ]; then
+		printf 'ok %d - %s\n' $_checks "$desc"
+	else
+		printf 'not ok %d - %s\n' $_checks "$desc"
+		fail "$desc: expected '$want', got '$got'"
+	fi
+}
+
+ping_ok() { n "$1" ping -q -c 1 -W 2 "$2" >/dev/null 2>&1; }
+
+nfsec_load() {
+	modprobe nfsec
+	_loaded_nfsec=1
+}
+
+_cleanup() {
+	local rc=$? h left
+	set +e
+	for h in "${_hosts[@]}"; do
+		ip netns del "$h" 2>/dev/null
+	done
+	left=$(ip netns list | wc -l)
+	if [ "$left" != 0 ] && [ $rc = 0 ]; then
+		echo "FAIL: namespaces left behind: $(ip netns list | tr '\n' ' ')"
+		rc=1
+	fi
+	if [ -n "${_loaded_nfsec:-}" ] && lsmod | grep -q '^nfsec '; then
+		if ! modprobe -r nfsec; then
+			echo "FAIL: nfsec does not unload (refcount $(cat /sys/module/nfsec/refcnt))"
+			[ $rc = 0 ] && rc=1
+		fi
+	fi
+	exit $rc
+}
+trap _cleanup EXIT
