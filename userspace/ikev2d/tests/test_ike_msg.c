@@ -198,7 +198,7 @@ static void test_unknown_payloads(void **state)
 
 static void test_too_many_payloads(void **state)
 {
-	char hex[40 * 12 + 1] = "";
+	char hex[40 * sizeof("2b 00 0005 76")] = "";
 	struct ike_msg m;
 
 	for (int i = 0; i < 40; i++)
