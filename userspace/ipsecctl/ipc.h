@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ipsecctl's conversation with the kernel: each operation takes and returns
+ * the neutral structs of nfsec_policy.h, and fails with the kernel's words
+ * (extack) and the attribute they point at. Nothing here prints.
+ */
+#ifndef IPSECCTL_IPC_H
+#define IPSECCTL_IPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nfsec_nl.h"
+#include "nfsec_policy.h"
+#include "parse.h"
+
+struct ipc_err {
+	struct nfsec_nl_err nl;
+	char where[160];	/* "policy.sel.sport-min"; "" if unknown */
+	long policy_index;	/* replace: which policy of the list, or -1 */
+};
+
+struct policy_vec {
+	struct nfsec_policy *v;
+	size_t n, cap;
+};
+
+struct lookup_result {
+	uint8_t result;		/* enum nfsec_action */
+	uint8_t table;		/* enum nfsec_spd_table */
+	bool has_policy;
+	struct nfsec_policy policy;
+};
+
+#define CTL_STATS_MAX_REASON 32
+
+struct ctl_cpu_stats {
+	uint32_t cpu;
+	uint64_t hits, misses;
+};
+
+struct ctl_stats {
+	struct {
+		bool present;
+		uint64_t bypass, discard, protect, nomatch;
+	} dir[__NFSEC_DIR_MAX];
+	struct {
+		bool present;
+		uint64_t packets;
+	} drop[CTL_STATS_MAX_REASON];
+	struct ctl_cpu_stats *cpu;
+	size_t ncpu;
+	bool has_policies, has_generation, has_acquires, has_suppressed,
+	     has_larval;
+	uint32_t policies, generation, larval;
+	uint64_t acquires, suppressed;
+};
+
+/* cmd: the event; a: its contents for NFSEC_CMD_ACQUIRE, else NULL. */
+typedef void (*ipc_event_cb)(unsigned int cmd, const struct nfsec_acquire *a,
+			     void *arg);
+
+struct nfsec_nl *ipc_open(struct ipc_err *e);
+int ipc_policy_add(struct nfsec_nl *nl, const struct nfsec_policy *p,
+		   uint32_t *id, struct ipc_err *e);
+int ipc_policy_del(struct nfsec_nl *nl, uint32_t id, struct ipc_err *e);
+/* dir -1: every direction. */
+int ipc_policy_flush(struct nfsec_nl *nl, int dir, struct ipc_err *e);
+int ipc_policy_list(struct nfsec_nl *nl, int dir, struct policy_vec *out,
+		    struct ipc_err *e);
+void policy_vec_free(struct policy_vec *pv);
+int ipc_policy_replace(struct nfsec_nl *nl, const struct nfsec_policy *v,
+		       size_t n, bool check_only, uint32_t *count,
+		       struct ipc_err *e);
+int ipc_policy_lookup(struct nfsec_nl *nl, const struct lookup_req *r,
+		      struct lookup_result *res, struct ipc_err *e);
+int ipc_stats(struct nfsec_nl *nl, struct ctl_stats *s, struct ipc_err *e);
+void ctl_stats_free(struct ctl_stats *s);
+int ipc_subscribe(struct nfsec_nl *nl, struct ipc_err *e);
+/* Receive pending events; -ENOBUFS when some were lost (go on). */
+int ipc_recv_events(struct nfsec_nl *nl, ipc_event_cb cb, void *arg,
+		    struct ipc_err *e);
+
+/*
+ * Name the attribute at path[0..depth-1] of a request, "policy.sel.src";
+ * sets *policy_index to the list position for a POLICY_LIST member.
+ * Exposed for unit tests.
+ */
+void ipc_attr_path_name(const struct nfsec_nl_attr_step *path, int depth,
+			char *buf, size_t len, long *policy_index);
+
+#endif /* IPSECCTL_IPC_H */

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ipsecctl: the administrator's command line for nfsec's SPD.
+ *
+ * A table of subcommands; each lives in its own file. Global options come
+ * first: -j (JSON), -s (statistics), -f FILE (load an SPD), -n (check only).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipsecctl.h"
+
+struct ctl_opts opts;
+const char *prog = "ipsecctl";
+
+static const struct subcommand subcommands[] = {
+	{ "policy", policy_main, "Add, delete, list, flush and look up SPD entries" },
+	{ "monitor", monitor_main, "Print kernel events (ACQUIRE, ...) as they come" },
+	{ "stats", stats_main, "Show SPD counters, cache hits and drops by reason" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [-j] [-s] COMMAND [ARGS]\n"
+		"       %s [-n] [-j] -f FILE\n"
+		"       %s { -h | --help | -V | --version }\n"
+		"Commands:\n", prog, prog, prog);
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-8s %s\n", subcommands[i].name,
+			subcommands[i].description);
+	fprintf(f,
+		"Options:\n"
+		"  -j, --json     JSON output\n"
+		"  -s, --stats    show per-policy packet and byte counters\n"
+		"  -f, --file F   replace the whole SPD with the policies in F, atomically\n"
+		"                 (\"-\" reads standard input)\n"
+		"  -n, --check    with -f: validate only (parse, and ask the kernel to\n"
+		"                 check), change nothing\n"
+		"Try \"%s policy help\"; see ipsecctl(8).\n", prog);
+}
+
+int run_subcommand(const char *ctx, const struct subcommand *cmds, size_t n,
+		   int argc, char **argv, void (*print_usage)(FILE *f))
+{
+	if (!argc) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "help")) {
+		print_usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(argv[0], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "%s: %s%sunknown command \"%s\"\n", prog,
+		ctx ? ctx : "", ctx ? ": " : "", argv[0]);
+	print_usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* "where" for a command-line error: the words, the bad one marked. */
+void report_parse_error(const char *cmd, int argc, char **argv,
+			const struct parse_error *e)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, cmd, e->msg);
+	if (e->argi < 0 || e->argi >= argc)
+		return;
+	fprintf(stderr, "  %s", cmd);
+	for (int i = 0; i < argc; i++)
+		fprintf(stderr, i == e->argi ? " >>>%s<<<" : " %s", argv[i]);
+	fputc('\n', stderr);
+}
+
+void report_ipc_error(const char *cmd, const struct ipc_err *e)
+{
+	const char *msg = e->nl.msg[0] ? e->nl.msg : strerror(-e->nl.error);
+
+	fprintf(stderr, "%s: %s: %s", prog, cmd, msg);
+	if (e->where[0])
+		fprintf(stderr, " (attribute %s)", e->where);
+	if (e->nl.msg[0] && e->nl.error && strcmp(msg, strerror(-e->nl.error)))
+		fprintf(stderr, " [%s]", strerror(-e->nl.error));
+	if (e->nl.error == -EPERM)
+		fprintf(stderr, "; changing the SPD needs CAP_NET_ADMIN");
+	fputc('\n', stderr);
+}
+
+void report_open_error(const char *cmd, const struct ipc_err *e)
+{
+	report_ipc_error(cmd, e);
+	if (e->nl.error == -ENOENT)
+		fprintf(stderr, "%s: is the nfsec module loaded? (modprobe nfsec)\n",
+			prog);
+}
+
+struct nfsec_nl *ctl_open(const char *cmd)
+{
+	struct nfsec_nl *nl;
+	struct ipc_err e;
+
+	nl = ipc_open(&e);
+	if (!nl)
+		report_open_error(cmd, &e);
+	return nl;
+}
+
+int main(int argc, char **argv)
+{
+	const char *file = NULL;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *o = argv[i];
+
+		if (!strcmp(o, "-j") || !strcmp(o, "--json")) {
+			opts.json = true;
+		} else if (!strcmp(o, "-s") || !strcmp(o, "--stats")) {
+			opts.stats = true;
+		} else if (!strcmp(o, "-n") || !strcmp(o, "--check")) {
+			opts.check_only = true;
+		} else if (!strcmp(o, "-f") || !strcmp(o, "--file")) {
+			if (++i == argc) {
+				fprintf(stderr, "%s: -f needs a FILE\n", prog);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			file = argv[i];
+		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(o, "-V") || !strcmp(o, "--version")) {
+			printf("%s %s (nfsec netlink version %d)\n", prog,
+			       IPSECCTL_VERSION, NFSEC_GENL_VERSION);
+			return 0;
+		} else if (!strcmp(o, "--")) {
+			i++;
+			break;
+		} else {
+			fprintf(stderr, "%s: unknown option \"%s\"\n", prog, o);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= i;
+	argv += i;
+
+	if (file) {
+		if (argc) {
+			fprintf(stderr, "%s: -f takes no command (\"%s\")\n",
+				prog, argv[0]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		return policy_load_file(file);
+	}
+	if (opts.check_only) {
+		fprintf(stderr, "%s: -n only applies to -f FILE\n", prog);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return run_subcommand(NULL, subcommands,
+			      sizeof(subcommands) / sizeof(subcommands[0]),
+			      argc, argv, usage);
+}
