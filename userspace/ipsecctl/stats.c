@@ -132,17 +132,22 @@ static void print_human(const struct ctl_stats *s)
 		printf("cache hit rate %.1f%%\n",
 		       100.0 * (double)hits / (double)(hits + misses));
 
+	if (!(s->has_policies || s->has_generation || s->has_acquires ||
+	      s->has_suppressed || s->has_larval))
+		return;
 	putchar('\n');
+	row = 0;
 	if (s->has_policies)
-		printf("policies %u", s->policies);
+		printf("%spolicies %u", row++ ? "  " : "", s->policies);
 	if (s->has_generation)
-		printf("  generation %u", s->generation);
+		printf("%sgeneration %u", row++ ? "  " : "", s->generation);
 	if (s->has_acquires)
-		printf("  acquires %" PRIu64, s->acquires);
+		printf("%sacquires %" PRIu64, row++ ? "  " : "", s->acquires);
 	if (s->has_suppressed)
-		printf("  acquires-suppressed %" PRIu64, s->suppressed);
+		printf("%sacquires-suppressed %" PRIu64, row++ ? "  " : "",
+		       s->suppressed);
 	if (s->has_larval)
-		printf("  larval %u", s->larval);
+		printf("%slarval %u", row++ ? "  " : "", s->larval);
 	putchar('\n');
 }
 
