@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ikev2d.conf parser: the man page's examples parse into the expected
+ * structs, and each kind of mistake is reported as FILE:LINE: problem.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+#include "test_util.h"
+#include "config.h"
+
+static const char site_a[] =
+	"# site-to-site, as in ikev2d.conf(5)\n"
+	"conn site-a {\n"
+	"    local 192.0.2.1 ; remote 198.51.100.2\n"
+	"    local-id gw-a.example ; remote-id gw-b.example\n"
+	"    auth psk ; psk \"secret \\\"string\\\"\"\n"
+	"    ike aes256gcm16-prfsha384-x25519 ; esp aes256gcm16\n"
+	"    local-ts 10.1.0.0/16 ; remote-ts 10.2.0.0/16\n"
+	"    mode tunnel ; start trap ; rekey 3600 ; lifetime 4000 ; dpd 30\n"
+	"}\n";
+
+static void test_site_to_site(void **state)
+{
+	const struct conf_conn *c;
+	struct config cfg;
+	char err[256];
+
+	if (config_parse("test.conf", site_a, strlen(site_a), &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.n, 1);
+	c = config_find(&cfg, "site-a");
+	assert_non_null(c);
+	assert_int_equal(c->line, 2);
+	assert_int_equal(c->local.family, AF_INET);
+	assert_hex_equal(c->local.addr, 4, "c0000201");
+	assert_hex_equal(c->remote.addr, 4, "c6336402");
+	assert_int_equal(c->local_id.type, IKE_ID_FQDN);
+	assert_int_equal(c->local_id.len, 12);
+	assert_memory_equal(c->local_id.data, "gw-a.example", 12);
+	assert_int_equal(c->remote_id.type, IKE_ID_FQDN);
+	assert_int_equal(c->auth, CONF_AUTH_PSK);
+	assert_int_equal(c->psk_len, 15);
+	assert_memory_equal(c->psk, "secret \"string\"", 15);
+	assert_int_equal(c->n_ike, 1);
+	assert_int_equal(c->ike[0].n, 3);
+	assert_int_equal(c->ike[0].xf[0].id, IKE_ENCR_AES_GCM_16);
+	assert_int_equal(c->ike[0].xf[0].key_len, 256);
+	assert_int_equal(c->n_esp, 1);
+	assert_int_equal(c->esp[0].protocol, IKE_PROTO_ESP);
+	assert_int_equal(c->n_local_ts, 1);
+	assert_hex_equal(c->local_ts[0].end, 4, "0a01ffff");
+	assert_hex_equal(c->remote_ts[0].start, 4, "0a020000");
+	assert_int_equal(c->mode, CONF_MODE_TUNNEL);
+	assert_int_equal(c->start, CONF_START_TRAP);
+	assert_int_equal(c->rekey, 3600);
+	assert_int_equal(c->lifetime, 4000);
+	assert_int_equal(c->dpd, 30);
+	assert_int_equal(c->ike_rekey, 14400);
+	config_free(&cfg);
+	assert_int_equal(cfg.n, 0);
+}
+
+static char *write_tmp(const char *content)
+{
+	char *path = strdup("/tmp/ikev2d-test-XXXXXX");
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	close(fd);
+	return path;
+}
+
+static void test_road_warrior(void **state)
+{
+	char *cert = write_tmp("cert"), *key = write_tmp("key"), *ca = write_tmp("ca");
+	char text[2048], err[256];
+	const struct conf_conn *c;
+	struct config cfg;
+
+	snprintf(text, sizeof(text),
+		 "conn roadwarriors {\n"
+		 "  local 2001:db8::1 ; remote %%any\n"
+		 "  local-id \"C=CH, O=Example, CN=gw-b.example\"\n"
+		 "  remote-id %%any\n"
+		 "  auth pubkey ; cert %s ; key %s ; ca %s\n"
+		 "  ike aes256gcm16-prfsha384-x25519, aes128-sha256-modp3072\n"
+		 "  esp aes256gcm16 chacha20poly1305\n"
+		 "  local-ts 2001:db8:1::/48, 10.1.0.0/16\n"
+		 "  remote-ts 2001:db8:ff::/64\n"
+		 "  start none ; rekey 1h ; ike-rekey 1d ; dpd 0\n"
+		 "}\n", cert, key, ca);
+	if (config_parse("rw.conf", text, strlen(text), &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	c = &cfg.conns[0];
+	assert_int_equal(c->local.family, AF_INET6);
+	assert_int_equal(c->remote.family, 0);
+	assert_int_equal(c->remote_id.type, 0);
+	/* DER of the DN, cross-checked with Python's cryptography.x509 */
+	assert_int_equal(c->local_id.type, IKE_ID_DER_ASN1_DN);
+	assert_hex_equal(c->local_id.data, c->local_id.len,
+			 "3036310b30090603550406130243483110300e060355040a0c074578616d706c65"
+			 "3115301306035504030c0c67772d622e6578616d706c65");
+	assert_int_equal(c->auth, CONF_AUTH_PUBKEY);
+	assert_string_equal(c->cert, cert);
+	assert_null(c->psk);
+	assert_int_equal(c->n_ike, 2);
+	assert_int_equal(c->ike[1].num, 2);
+	assert_int_equal(c->n_esp, 2);
+	assert_int_equal(c->esp[1].xf[0].id, IKE_ENCR_CHACHA20_POLY1305);
+	assert_int_equal(c->n_local_ts, 2);
+	assert_int_equal(c->local_ts[1].type, IKE_TS_IPV4_ADDR_RANGE);
+	assert_int_equal(c->rekey, 3600);
+	assert_int_equal(c->lifetime, 3960);	/* rekey + 10% */
+	assert_int_equal(c->ike_rekey, 86400);
+	assert_int_equal(c->dpd, 0);
+	config_free(&cfg);
+	unlink(cert);
+	unlink(key);
+	unlink(ca);
+	free(cert);
+	free(key);
+	free(ca);
+}
+
+static struct config parse_ok(const char *text)
+{
+	struct config cfg;
+	char err[256];
+
+	if (config_parse("t.conf", text, strlen(text), &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	return cfg;
+}
+
+static void test_defaults_and_ids(void **state)
+{
+	struct config cfg = parse_ok(
+		"conn a { remote 198.51.100.2; local 192.0.2.1; auth psk; psk 0x00ff10 }\n"
+		"conn b {\n"
+		"  remote 198.51.100.3 ; local-id @vpn.example ; remote-id bob@example.org\n"
+		"  auth psk ; psk x ; mode transport ; start start\n"
+		"}\n"
+		"conn c { remote %any ; local-id ipv4:192.0.2.9 ; remote-id ipv6:2001:db8::7\n"
+		"  auth psk ; psk y }\n");
+	const struct conf_conn *a = config_find(&cfg, "a"), *b = config_find(&cfg, "b");
+	const struct conf_conn *c = config_find(&cfg, "c");
+
+	assert_int_equal(cfg.n, 3);
+	/* hex PSK, default proposals and identity (our address) */
+	assert_int_equal(a->psk_len, 3);
+	assert_memory_equal(a->psk, "\x00\xff\x10", 3);
+	assert_int_equal(a->ike[0].xf[0].id, IKE_ENCR_AES_GCM_16);
+	assert_int_equal(a->ike[0].xf[2].id, IKE_KE_X25519);
+	assert_int_equal(a->esp[0].xf[0].key_len, 256);
+	assert_int_equal(a->local_id.type, IKE_ID_IPV4_ADDR);
+	assert_hex_equal(a->local_id.data, a->local_id.len, "c0000201");
+	assert_int_equal(a->mode, CONF_MODE_TUNNEL);
+	assert_int_equal(a->start, CONF_START_NONE);
+	assert_int_equal(a->n_local_ts, 0);
+	/* @fqdn and user@domain */
+	assert_int_equal(b->local_id.type, IKE_ID_FQDN);
+	assert_memory_equal(b->local_id.data, "vpn.example", b->local_id.len);
+	assert_int_equal(b->remote_id.type, IKE_ID_RFC822_ADDR);
+	assert_int_equal(b->mode, CONF_MODE_TRANSPORT);
+	assert_int_equal(b->start, CONF_START_START);
+	/* typed address identities */
+	assert_int_equal(c->local_id.type, IKE_ID_IPV4_ADDR);
+	assert_int_equal(c->remote_id.type, IKE_ID_IPV6_ADDR);
+	assert_hex_equal(c->remote_id.data, c->remote_id.len, "20010db8000000000000000000000007");
+	config_free(&cfg);
+}
+
+static void test_psk_file(void **state)
+{
+	char *bin = write_tmp("0x0102030405\n"), *txt = write_tmp("a long passphrase\n");
+	char *empty = write_tmp("\n");
+	char text[512], err[256];
+	struct config cfg;
+
+	snprintf(text, sizeof(text),
+		 "conn a { remote 198.51.100.2 ; local-id a ; auth psk ; psk-file %s }\n"
+		 "conn b { remote 198.51.100.2 ; local-id b ; auth psk ; psk-file %s }\n",
+		 bin, txt);
+	cfg = parse_ok(text);
+	assert_int_equal(cfg.conns[0].psk_len, 5);
+	assert_memory_equal(cfg.conns[0].psk, "\x01\x02\x03\x04\x05", 5);
+	assert_int_equal(cfg.conns[1].psk_len, 17);
+	assert_memory_equal(cfg.conns[1].psk, "a long passphrase", 17);
+	config_free(&cfg);
+
+	snprintf(text, sizeof(text),
+		 "conn a { remote 198.51.100.2 ; local-id a\n auth psk ; psk-file %s }\n", empty);
+	assert_int_equal(config_parse("t.conf", text, strlen(text), &cfg, err, sizeof(err)),
+			 -EINVAL);
+	snprintf(text, sizeof(text), "t.conf:2: psk-file '%s' is empty", empty);
+	assert_string_equal(err, text);
+	unlink(bin);
+	unlink(txt);
+	unlink(empty);
+	free(bin);
+	free(txt);
+	free(empty);
+}
+
+static void check_error(const char *text, const char *want)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	assert_int_equal(config_parse("t.conf", text, strlen(text), &cfg, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, want);
+	assert_null(cfg.conns);
+}
+
+#define BASE "conn x {\n remote 198.51.100.2 ; local 192.0.2.1\n auth psk ; psk s\n"
+
+static void test_errors_syntax(void **state)
+{
+	check_error("foo bar\n", "t.conf:1: expected 'conn NAME {', found 'foo'");
+	check_error("\n\n}\n", "t.conf:3: expected 'conn NAME {', found '}'");
+	check_error("conn\n", "t.conf:1: 'conn' needs a name");
+	check_error("conn a/b {}", "t.conf:1: conn name 'a/b': use up to 63 letters, "
+		    "digits, '-', '_', '.'");
+	check_error("conn x remote 1.2.3.4", "t.conf:1: expected '{' after 'conn x'");
+	check_error(BASE " mode tunnel\n", "t.conf:5: end of file inside conn 'x' "
+		    "(opened on line 1)");
+	check_error(BASE " psk-file \"/no/such\n}\n", "t.conf:4: unterminated string");
+	check_error(BASE " {\n}\n", "t.conf:4: unexpected '{'");
+	check_error(BASE "}\nconn x {\n remote 198.51.100.3 ; auth psk ; psk t\n}\n",
+		    "t.conf:5: conn 'x' is defined twice (first on line 1)");
+}
+
+static void test_errors_keywords(void **state)
+{
+	check_error(BASE " rekey-margin 10\n}\n", "t.conf:4: unknown keyword 'rekey-margin'");
+	check_error(BASE " mode\n}\n", "t.conf:4: 'mode' needs a value");
+	check_error(BASE " mode tunnel transport\n}\n", "t.conf:4: 'mode' takes one value, not 2");
+	check_error(BASE " mode bridge\n}\n", "t.conf:4: mode: 'bridge' is not tunnel or transport");
+	check_error(BASE " start now\n}\n", "t.conf:4: start: 'now' is not start, trap or none");
+	check_error(BASE " remote 198.51.100.9\n}\n",
+		    "t.conf:4: 'remote' is already set on line 2");
+	check_error("conn x {\n remote gw-b.example\n}\n",
+		    "t.conf:2: remote: 'gw-b.example' is not an IP address or %any");
+	check_error(BASE " ike aes256gcm16-prfsha384-x448\n}\n",
+		    "t.conf:4: ike: 'aes256gcm16-prfsha384-x448': unknown algorithm 'x448'");
+	check_error(BASE " esp aes128gcm16, aes256-md5\n}\n",
+		    "t.conf:4: esp: 'aes256-md5': unknown algorithm 'md5'");
+	check_error(BASE " local-ts 10.1.0.0/16, 10.2.0.1/16\n}\n",
+		    "t.conf:4: local-ts: '10.2.0.1/16' has host bits set");
+	check_error(BASE " rekey 1w\n}\n",
+		    "t.conf:4: rekey: '1w' is not a duration (e.g. 3600, 60m, 1h)");
+	check_error(BASE " dpd 99999999999\n}\n",
+		    "t.conf:4: dpd: '99999999999' is not a duration (e.g. 3600, 60m, 1h)");
+	check_error(BASE " remote-id ipv4:gw\n}\n",
+		    "t.conf:4: remote-id: 'gw' is not an IPv4 address");
+	check_error(BASE " remote-id \"C=CH, XX=foo\"\n}\n",
+		    "t.conf:4: remote-id: bad attribute 'XX'");
+	check_error(BASE " auth eap\n}\n", "t.conf:4: 'auth' is already set on line 3");
+	check_error("conn x {\n remote 198.51.100.2\n auth eap\n}\n",
+		    "t.conf:3: auth: 'eap' is not psk or pubkey");
+	check_error(BASE " psk-file /etc/passwd\n}\n",
+		    "t.conf:4: psk-file and psk (line 3) exclude each other");
+	check_error("conn x {\n remote 198.51.100.2 ; local-id a\n psk-file /no/such/file\n}\n",
+		    "t.conf:3: psk-file '/no/such/file': No such file or directory");
+	check_error(BASE " cert /no/such.pem\n}\n",
+		    "t.conf:4: cert '/no/such.pem': No such file or directory");
+	check_error(BASE " psk 0xabc\n}\n", "t.conf:4: 'psk' is already set on line 3");
+	check_error("conn x {\n remote 198.51.100.2 ; local-id a ; auth psk\n psk 0xabc\n}\n",
+		    "t.conf:3: psk: bad hex after 0x");
+}
+
+static void test_errors_incomplete(void **state)
+{
+	check_error("conn x {\n auth psk ; psk s\n}\n",
+		    "t.conf:1: conn 'x': 'remote' is missing (an address or %any)");
+	check_error("conn x {\n remote 198.51.100.2 ; local-id a\n}\n",
+		    "t.conf:1: conn 'x': 'auth' is missing (psk or pubkey)");
+	check_error("conn x {\n remote 198.51.100.2 ; local-id a\n auth psk\n}\n",
+		    "t.conf:3: conn 'x': auth psk needs psk or psk-file");
+	check_error("conn x {\n remote 198.51.100.2 ; local-id a\n auth pubkey\n}\n",
+		    "t.conf:3: conn 'x': auth pubkey needs cert, key and ca");
+	check_error("conn x {\n remote 198.51.100.2 ; local-id a ; psk s\n auth pubkey\n}\n",
+		    "t.conf:2: conn 'x': a psk with auth pubkey");
+	check_error("conn x {\n remote %any ; local-id a ; auth psk ; psk s\n start trap\n}\n",
+		    "t.conf:3: conn 'x': start trap needs a remote address, not %any");
+	check_error("conn x {\n remote 198.51.100.2 ; auth psk ; psk s\n}\n",
+		    "t.conf:1: conn 'x': local-id is needed when local is %any");
+	check_error(BASE " rekey 3600\n lifetime 3600\n}\n",
+		    "t.conf:5: conn 'x': lifetime (3600s) must be longer than rekey (3600s)");
+	check_error(BASE " rekey 0\n}\n", "t.conf:4: conn 'x': rekey must be positive");
+	check_error("conn x {\n local 192.0.2.1\n remote 2001:db8::2 ; auth psk ; psk s\n}\n",
+		    "t.conf:3: conn 'x': local and remote are of different address families");
+}
+
+static void test_load(void **state)
+{
+	char *path = write_tmp(site_a), err[256], want[300];
+	struct config cfg;
+
+	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.n, 1);
+	config_free(&cfg);
+	unlink(path);
+	assert_true(config_load(path, &cfg, err, sizeof(err)) < 0);
+	snprintf(want, sizeof(want), "%s: No such file or directory", path);
+	assert_string_equal(err, want);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_site_to_site),
+		cmocka_unit_test(test_road_warrior),
+		cmocka_unit_test(test_defaults_and_ids),
+		cmocka_unit_test(test_psk_file),
+		cmocka_unit_test(test_errors_syntax),
+		cmocka_unit_test(test_errors_keywords),
+		cmocka_unit_test(test_errors_incomplete),
+		cmocka_unit_test(test_load),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
