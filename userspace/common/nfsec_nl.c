@@ -114,7 +114,8 @@ static void parse_ext_ack_at(const struct nlmsghdr *nlh, size_t off,
 }
 
 /* An NLMSG_ERROR: the TLVs follow the echoed request (or its header). */
-static void parse_ext_ack(const struct nlmsghdr *nlh, struct nfsec_nl_err *err)
+void nfsec_nl_parse_ext_ack(const struct nlmsghdr *nlh,
+			    struct nfsec_nl_err *err)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	size_t off = NLMSG_HDRLEN + sizeof(*e);
@@ -132,7 +133,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)e - 1;
 
 	c->err->error = e->error;
-	parse_ext_ack(nlh, c->err);
+	nfsec_nl_parse_ext_ack(nlh, c->err);
 	if (!c->err->msg[0])
 		snprintf(c->err->msg, sizeof(c->err->msg), "%s",
 			 strerror(-e->error));
@@ -145,7 +146,7 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	struct req_ctx *c = arg;
 
 	/* A success may carry a warning. */
-	parse_ext_ack(nlmsg_hdr(msg), c->err);
+	nfsec_nl_parse_ext_ack(nlmsg_hdr(msg), c->err);
 	c->done = true;
 	return NL_STOP;
 }

@@ -104,6 +104,14 @@ int nfsec_nl_attr_path(struct nl_msg *req, uint32_t offs,
 		       struct nfsec_nl_attr_step *path, int max);
 
 /*
+ * Read the extended ack (NLMSGERR_ATTR_MSG, _OFFS, _MISS_TYPE, _MISS_NEST)
+ * of an NLMSG_ERROR message into err, whether or not the request was echoed
+ * (NLM_F_CAPPED). Leaves err alone where the message has none.
+ */
+void nfsec_nl_parse_ext_ack(const struct nlmsghdr *nlh,
+			    struct nfsec_nl_err *err);
+
+/*
  * Start a nest with NLA_F_NESTED set, as the kernel's strict validation
  * requires (libnl's nla_nest_start() does not set it).
  */

@@ -5,6 +5,7 @@
  * encoding (a policy put into a message and decoded back, and an extack
  * offset mapped to the attribute and the file line it came from).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <cmocka.h>
+#include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/genl/genl.h>
@@ -851,6 +853,113 @@ static void test_attr_path(void **state)
 	nlmsg_free(msg);
 }
 
+/* The kernel's NLMSG_ERROR with extended-ack TLVs, capped or not. */
+static void test_ext_ack(void **state)
+{
+	for (int capped = 0; capped < 2; capped++) {
+		struct nlmsgerr e = { .error = -EINVAL };
+		struct nfsec_nl_err err;
+		struct nl_msg *msg;
+		uint8_t payload[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+
+		msg = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_ACK_TLVS |
+					 (capped ? NLM_F_CAPPED : 0));
+		assert_non_null(msg);
+		/* The echoed request: a header and, uncapped, its payload. */
+		e.msg.nlmsg_len = NLMSG_HDRLEN + (capped ? 0 : 10);
+		e.msg.nlmsg_type = 0x20;
+		assert_int_equal(nlmsg_append(msg, &e, sizeof(e), NLMSG_ALIGNTO), 0);
+		if (!capped)
+			assert_int_equal(nlmsg_append(msg, payload, 10, NLMSG_ALIGNTO), 0);
+		assert_int_equal(nla_put_string(msg, NLMSGERR_ATTR_MSG,
+						"ports need TCP or UDP"), 0);
+		assert_int_equal(nla_put_u32(msg, NLMSGERR_ATTR_OFFS, 56), 0);
+		assert_int_equal(nla_put_u32(msg, NLMSGERR_ATTR_MISS_TYPE, 3), 0);
+		assert_int_equal(nla_put_u32(msg, NLMSGERR_ATTR_MISS_NEST, 20), 0);
+
+		memset(&err, 0, sizeof(err));
+		nfsec_nl_parse_ext_ack(nlmsg_hdr(msg), &err);
+		assert_string_equal(err.msg, "ports need TCP or UDP");
+		assert_true(err.has_offs);
+		assert_int_equal(err.offs, 56);
+		assert_true(err.has_miss_type);
+		assert_int_equal(err.miss_type, 3);
+		assert_true(err.has_miss_nest);
+		assert_int_equal(err.miss_nest, 20);
+		nlmsg_free(msg);
+	}
+	{
+		/* No TLVs flagged: nothing read. */
+		struct nlmsgerr e = { .error = -EPERM };
+		struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_CAPPED);
+		struct nfsec_nl_err err;
+
+		e.msg.nlmsg_len = NLMSG_HDRLEN;
+		assert_int_equal(nlmsg_append(msg, &e, sizeof(e), NLMSG_ALIGNTO), 0);
+		memset(&err, 0, sizeof(err));
+		nfsec_nl_parse_ext_ack(nlmsg_hdr(msg), &err);
+		assert_string_equal(err.msg, "");
+		assert_false(err.has_offs);
+		nlmsg_free(msg);
+	}
+}
+
+/* An ACQUIRE as the kernel sends it decodes with its PFP-populated sel. */
+static void test_acquire_parse(void **state)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nfsec_addr src = addr("10.8.0.5"), dst = addr("192.0.2.80");
+	struct nfsec_policy p;
+	struct nfsec_acquire a;
+	struct nlattr *nest, *ip;
+	char words[512];
+
+	add_ok("dir in name company.com src 10.8.0.5 pfp src action protect", &p);
+	nest = nfsec_nest_start(msg, NFSEC_A_ACQUIRE);
+	assert_int_equal(nla_put_u32(msg, NFSEC_ACQUIRE_A_POLICY_ID, 7), 0);
+	assert_int_equal(nla_put_u8(msg, NFSEC_ACQUIRE_A_DIR, NFSEC_DIR_IN), 0);
+	assert_int_equal(nla_put_u16(msg, NFSEC_ACQUIRE_A_FAMILY, AF_INET), 0);
+	assert_int_equal(nfsec_sel_put(msg, NFSEC_ACQUIRE_A_SEL, &p.sel), 0);
+	ip = nfsec_nest_start(msg, NFSEC_ACQUIRE_A_IPSEC);
+	assert_int_equal(nla_put_u8(msg, NFSEC_IPSEC_A_PROTO, IPPROTO_ESP), 0);
+	assert_int_equal(nla_put_u8(msg, NFSEC_IPSEC_A_MODE, NFSEC_MODE_TUNNEL), 0);
+	assert_int_equal(nla_put_u32(msg, NFSEC_IPSEC_A_REQID, 9), 0);
+	nla_nest_end(msg, ip);
+	assert_int_equal(nla_put(msg, NFSEC_ACQUIRE_A_PACKET_SRC, 4, src.bytes), 0);
+	assert_int_equal(nla_put(msg, NFSEC_ACQUIRE_A_PACKET_DST, 4, dst.bytes), 0);
+	assert_int_equal(nla_put_u8(msg, NFSEC_ACQUIRE_A_PACKET_PROTO, IPPROTO_TCP), 0);
+	assert_int_equal(nla_put_u16(msg, NFSEC_ACQUIRE_A_PACKET_SPORT, 40312), 0);
+	assert_int_equal(nla_put_u16(msg, NFSEC_ACQUIRE_A_PACKET_DPORT, 22), 0);
+	nla_nest_end(msg, nest);
+
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, NFSEC_A_ACQUIRE);
+	assert_int_equal(nfsec_acquire_parse_nl(nest, &a), 0);
+	assert_int_equal(a.policy_id, 7);
+	assert_int_equal(a.dir, NFSEC_DIR_IN);
+	assert_int_equal(a.family, AF_INET);
+	assert_memory_equal(&a.sel, &p.sel, sizeof(a.sel));
+	assert_true(a.has_ipsec);
+	assert_int_equal(a.ipsec.reqid, 9);
+	assert_int_equal(a.ipsec.mode, NFSEC_MODE_TUNNEL);
+	assert_memory_equal(&a.packet_src, &src, sizeof(src));
+	assert_memory_equal(&a.packet_dst, &dst, sizeof(dst));
+	assert_int_equal(a.packet_proto, IPPROTO_TCP);
+	assert_int_equal(a.packet_sport, 40312);
+	assert_int_equal(a.packet_dport, 22);
+	sel_words(&a.sel, words, sizeof(words));
+	assert_string_equal(words, "src 10.8.0.5 name company.com pfp src");
+
+	/* A truncated address is refused, not read past its end. */
+	nlmsg_free(msg);
+	msg = nlmsg_alloc();
+	nest = nfsec_nest_start(msg, NFSEC_A_ACQUIRE);
+	assert_int_equal(nla_put(msg, NFSEC_ACQUIRE_A_PACKET_SRC, 3, src.bytes), 0);
+	nla_nest_end(msg, nest);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, NFSEC_A_ACQUIRE);
+	assert_int_equal(nfsec_acquire_parse_nl(nest, &a), -EINVAL);
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -874,6 +983,8 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_nl_roundtrip),
 		cmocka_unit_test(test_attr_path),
+		cmocka_unit_test(test_ext_ack),
+		cmocka_unit_test(test_acquire_parse),
 	};
 
 	return cmocka_run_group_tests_name("ipsecctl", tests, NULL, NULL);
