@@ -366,7 +366,13 @@ int nfsec_nl_dump(struct nfsec_nl *nl, struct nl_msg *msg, nfsec_nl_msg_cb cb,
 
 		if (tries && restart)
 			restart(arg);
+		/*
+		 * A dump ends with NLMSG_DONE; without NLM_F_ACK no kernel
+		 * adds an acknowledgement after it that would be left unread.
+		 */
+		nl_socket_disable_auto_ack(nl->sk);
 		ret = run(nl, msg, &c);
+		nl_socket_enable_auto_ack(nl->sk);
 		if (ret || !c.intr)
 			return ret;
 	}
