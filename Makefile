@@ -69,7 +69,7 @@ check:
 	selftests/check
 
 demo:
-	selftests/demo
+	selftests/demo/run
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
