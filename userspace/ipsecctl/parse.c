@@ -343,12 +343,47 @@ int parse_policy_add(int argc, char **argv, struct nfsec_policy *p,
 	return 0;
 }
 
+/* The keywords of "policy lookup", in the order of lookup_words[]. */
+enum lookup_kw {
+	LK_DIR, LK_SRC, LK_DST, LK_PROTO, LK_SPORT, LK_DPORT, LK_TYPE, LK_CODE,
+};
+
+static const char *const lookup_words[] = {
+	[LK_DIR] = "dir", [LK_SRC] = "src", [LK_DST] = "dst",
+	[LK_PROTO] = "proto", [LK_SPORT] = "sport", [LK_DPORT] = "dport",
+	[LK_TYPE] = "type", [LK_CODE] = "code",
+};
+
+#define LK(k) (1U << (k))
+
+/* sport/dport, or ICMP type/code, which travel as SPORT and DPORT. */
+static int lookup_port(struct lookup_req *r, enum lookup_kw k, int i,
+		       const char *v, struct parse_error *e)
+{
+	bool is_port = k == LK_SPORT || k == LK_DPORT;
+	bool first = k == LK_SPORT || k == LK_TYPE;
+	uint32_t n;
+
+	if (nfsec_parse_u32(v, is_port ? 65535 : 255, &n))
+		return bad_value(e, i + 1, lookup_words[k], v, is_port ?
+				 "expected a port 0-65535" :
+				 "expected a number 0-255");
+	if (first ? r->has_sport : r->has_dport)
+		return fail(e, i, first ? "give either sport or type, not both" :
+				   "give either dport or code, not both");
+	if (first) {
+		r->has_sport = true;
+		r->sport = (uint16_t)n;
+	} else {
+		r->has_dport = true;
+		r->dport = (uint16_t)n;
+	}
+	return 0;
+}
+
 int parse_policy_lookup(int argc, char **argv, struct lookup_req *r,
 			struct parse_error *e)
 {
-	static const char *const words[] = {
-		"dir", "src", "dst", "proto", "sport", "dport", "type", "code",
-	};
 	uint32_t seen = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -356,84 +391,60 @@ int parse_policy_lookup(int argc, char **argv, struct lookup_req *r,
 	e->msg[0] = '\0';
 
 	for (int i = 0; i < argc; i += 2) {
+		enum lookup_kw k;
 		const char *v;
-		uint32_t n;
-		size_t k;
+		int n;
 
-		for (k = 0; k < ARRAY_SIZE(words); k++)
-			if (!strcmp(argv[i], words[k]))
+		for (k = 0; k < ARRAY_SIZE(lookup_words); k++)
+			if (!strcmp(argv[i], lookup_words[k]))
 				break;
-		if (k == ARRAY_SIZE(words))
+		if (k == ARRAY_SIZE(lookup_words))
 			return fail(e, i, "unknown keyword \"%s\"", argv[i]);
-		if (seen & (1U << k))
-			return fail(e, i, "\"%s\" given twice", words[k]);
-		seen |= 1U << k;
+		if (seen & LK(k))
+			return fail(e, i, "\"%s\" given twice", lookup_words[k]);
+		seen |= LK(k);
 		if (i + 1 >= argc)
-			return fail(e, i, "\"%s\" needs a value", words[k]);
+			return fail(e, i, "\"%s\" needs a value", lookup_words[k]);
 		v = argv[i + 1];
 
 		switch (k) {
-		case 0: {
-			int d = nfsec_dir_parse(v);
-
-			if (d < 0)
+		case LK_DIR:
+			n = nfsec_dir_parse(v);
+			if (n < 0)
 				return bad_value(e, i + 1, "dir", v,
 						 "expected out, in or fwd");
-			r->dir = (uint8_t)d;
+			r->dir = (uint8_t)n;
 			break;
-		}
-		case 1:
-		case 2:
-			if (nfsec_addr_parse(v, k == 1 ? &r->src : &r->dst))
-				return bad_value(e, i + 1, words[k], v,
+		case LK_SRC:
+		case LK_DST:
+			if (nfsec_addr_parse(v, k == LK_SRC ? &r->src : &r->dst))
+				return bad_value(e, i + 1, lookup_words[k], v,
 						 "expected one address (a packet's, not a prefix)");
 			break;
-		case 3: {
-			int proto = nfsec_proto_parse(v);
-
-			if (proto < 0)
+		case LK_PROTO:
+			n = nfsec_proto_parse(v);
+			if (n < 0)
 				return bad_value(e, i + 1, "proto", v,
 						 "expected tcp, udp, icmp, ipv6-icmp, sctp, udplite or a number 0-255");
 			r->has_proto = true;
-			r->proto = (uint8_t)proto;
+			r->proto = (uint8_t)n;
 			break;
-		}
-		case 4:
-		case 5:
-			if (nfsec_parse_u32(v, 65535, &n))
-				return bad_value(e, i + 1, words[k], v,
-						 "expected a port 0-65535");
-			goto port;
 		default:
-			if (nfsec_parse_u32(v, 255, &n))
-				return bad_value(e, i + 1, words[k], v,
-						 "expected a number 0-255");
-port:
-			/* ICMP type and code travel as SPORT and DPORT. */
-			if (k == 4 || k == 6) {
-				if (r->has_sport)
-					return fail(e, i, "give either sport or type, not both");
-				r->has_sport = true;
-				r->sport = (uint16_t)n;
-			} else {
-				if (r->has_dport)
-					return fail(e, i, "give either dport or code, not both");
-				r->has_dport = true;
-				r->dport = (uint16_t)n;
-			}
+			if (lookup_port(r, k, i, v, e))
+				return -1;
 			break;
 		}
 	}
-	if (!(seen & 1))
+	if (!(seen & LK(LK_DIR)))
 		return fail(e, -1, "missing \"dir out|in|fwd\"");
-	if (!(seen & 2) || !(seen & 4))
+	if (!(seen & LK(LK_SRC)) || !(seen & LK(LK_DST)))
 		return fail(e, -1, "missing \"src ADDR\" or \"dst ADDR\"");
 	if (r->src.family != r->dst.family)
 		return fail(e, -1, "src and dst are of different address families");
-	if ((seen & (3U << 4)) &&
+	if ((seen & (LK(LK_SPORT) | LK(LK_DPORT))) &&
 	    !(r->has_proto && nfsec_proto_has_ports(r->proto)))
 		return fail(e, -1, "sport/dport need proto tcp, udp, sctp or udplite");
-	if ((seen & (3U << 6)) &&
+	if ((seen & (LK(LK_TYPE) | LK(LK_CODE))) &&
 	    !(r->has_proto && nfsec_proto_is_icmp(r->proto)))
 		return fail(e, -1, "type/code need proto icmp or ipv6-icmp");
 	return 0;
