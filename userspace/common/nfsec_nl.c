@@ -246,6 +246,18 @@ fail:
 	return NULL;
 }
 
+struct nfsec_nl *nfsec_nl_wrap(struct nl_sock *sk, int family)
+{
+	struct nfsec_nl *nl = calloc(1, sizeof(*nl));
+
+	if (!nl)
+		return NULL;
+	nl->sk = sk;
+	nl->family = family;
+	nl->events_grp = -1;
+	return nl;
+}
+
 void nfsec_nl_close(struct nfsec_nl *nl)
 {
 	if (!nl)

@@ -48,6 +48,13 @@ typedef void (*nfsec_nl_restart_cb)(void *arg);
 
 /* Connect and resolve the family; NULL with *err filled on failure. */
 struct nfsec_nl *nfsec_nl_open(struct nfsec_nl_err *err);
+/*
+ * Use a socket that is already connected, with family as the family id: for
+ * tests, where a NETLINK_USERSOCK peer plays the kernel. Takes ownership of
+ * sk; NULL when out of memory.
+ */
+struct nl_sock;
+struct nfsec_nl *nfsec_nl_wrap(struct nl_sock *sk, int family);
 void nfsec_nl_close(struct nfsec_nl *nl);
 /* The socket, for poll() in an event loop. */
 int nfsec_nl_fd(const struct nfsec_nl *nl);

@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Tests of the netlink client (common/nfsec_nl.c) and of ipsecctl's kernel
+ * operations (ipc.c) against a scripted fake kernel: a thread with a
+ * NETLINK_USERSOCK socket that reads each request and answers it as the
+ * nfsec module would (replies, dumps marked NLM_F_DUMP_INTR, errors with
+ * extended acks, NLMSG_DONE carrying an error).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <netlink/genl/genl.h>
+
+#include "ipc.h"
+
+#define FAMILY 0x42
+
+struct fake;
+typedef void (*script_fn)(struct fake *f, const struct nlmsghdr *req, int n);
+
+/* The fake kernel: answers `requests` requests with `script`. */
+struct fake {
+	struct nl_sock *sk;
+	pthread_t thread;
+	script_fn script;
+	int requests;
+	/* What the last request looked like. */
+	uint16_t last_flags;
+	uint8_t last_cmd;
+	bool last_has_check_only;
+	int last_policies;
+};
+
+static void *fake_main(void *arg)
+{
+	struct fake *f = arg;
+	static __thread uint8_t buf[1 << 20];
+
+	for (int n = 0; n < f->requests; n++) {
+		ssize_t len = recv(nl_socket_get_fd(f->sk), buf, sizeof(buf), 0);
+		struct nlmsghdr *req = (struct nlmsghdr *)buf;
+		struct genlmsghdr *g = nlmsg_data(req);
+		struct nlattr *tb[NFSEC_A_MAX + 1];
+
+		if (len < (ssize_t)(NLMSG_HDRLEN + GENL_HDRLEN))
+			return NULL;
+		f->last_flags = req->nlmsg_flags;
+		f->last_cmd = g->cmd;
+		f->last_policies = 0;
+		if (!genlmsg_parse(req, 0, tb, NFSEC_A_MAX, NULL)) {
+			f->last_has_check_only = tb[NFSEC_A_CHECK_ONLY] != NULL;
+			if (tb[NFSEC_A_POLICY_LIST]) {
+				struct nlattr *a;
+				int rem;
+
+				nla_for_each_nested(a, tb[NFSEC_A_POLICY_LIST], rem)
+					f->last_policies++;
+			}
+		}
+		f->script(f, req, n);
+	}
+	return NULL;
+}
+
+static void fake_send(struct fake *f, struct nl_msg *msg)
+{
+	assert_true(nl_send(f->sk, msg) >= 0);
+	nlmsg_free(msg);
+}
+
+/* A genl message of the dump or reply, with a policy of this id. */
+static void send_policy(struct fake *f, const struct nlmsghdr *req,
+			uint32_t id, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+
+	genlmsg_put(msg, 0, req->nlmsg_seq, FAMILY, 0, flags,
+		    NFSEC_CMD_POLICY_GET, 1);
+	nla_put_u32(msg, NFSEC_A_GENERATION, 1);
+	nest = nla_nest_start(msg, NFSEC_A_POLICY | NLA_F_NESTED);
+	nla_put_u32(msg, NFSEC_POLICY_A_ID, id);
+	nla_put_u8(msg, NFSEC_POLICY_A_DIR, NFSEC_DIR_OUT);
+	nla_put_u8(msg, NFSEC_POLICY_A_ACTION, NFSEC_ACTION_DISCARD);
+	nla_nest_end(msg, nest);
+	fake_send(f, msg);
+}
+
+static void send_done(struct fake *f, const struct nlmsghdr *req, int error,
+		      const char *extack)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI |
+						(extack ? NLM_F_ACK_TLVS : 0));
+
+	nlmsg_hdr(msg)->nlmsg_seq = req->nlmsg_seq;
+	nlmsg_append(msg, &error, sizeof(error), NLMSG_ALIGNTO);
+	if (extack)
+		nla_put_string(msg, NLMSGERR_ATTR_MSG, extack);
+	fake_send(f, msg);
+}
+
+/* NLMSG_ERROR, capped, with an extack message and offset when given. */
+static void send_ack(struct fake *f, const struct nlmsghdr *req, int error,
+		     const char *extack, uint32_t offs)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_CAPPED |
+						(extack ? NLM_F_ACK_TLVS : 0));
+	struct nlmsgerr e = { .error = error, .msg = *req };
+
+	nlmsg_hdr(msg)->nlmsg_seq = req->nlmsg_seq;
+	nlmsg_append(msg, &e, sizeof(e), NLMSG_ALIGNTO);
+	if (extack) {
+		nla_put_string(msg, NLMSGERR_ATTR_MSG, extack);
+		if (offs)
+			nla_put_u32(msg, NLMSGERR_ATTR_OFFS, offs);
+	}
+	fake_send(f, msg);
+}
+
+static struct nfsec_nl *start(struct fake *f, script_fn script, int requests)
+{
+	struct nl_sock *client = nl_socket_alloc();
+	struct nfsec_nl *nl;
+
+	memset(f, 0, sizeof(*f));
+	f->script = script;
+	f->requests = requests;
+	f->sk = nl_socket_alloc();
+	assert_non_null(f->sk);
+	assert_int_equal(nl_connect(f->sk, NETLINK_USERSOCK), 0);
+	assert_non_null(client);
+	assert_int_equal(nl_connect(client, NETLINK_USERSOCK), 0);
+	nl_socket_set_peer_port(client, nl_socket_get_local_port(f->sk));
+	nl_socket_set_peer_port(f->sk, nl_socket_get_local_port(client));
+	nl = nfsec_nl_wrap(client, FAMILY);
+	assert_non_null(nl);
+	assert_int_equal(pthread_create(&f->thread, NULL, fake_main, f), 0);
+	return nl;
+}
+
+static void stop(struct fake *f, struct nfsec_nl *nl)
+{
+	pthread_join(f->thread, NULL);
+	nl_socket_free(f->sk);
+	nfsec_nl_close(nl);
+}
+
+/* ---- dumps ---- */
+
+/* First dump: two policies, the second marked inconsistent; then 3 clean. */
+static void script_intr_once(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	if (n == 0) {
+		send_policy(f, req, 1, NLM_F_MULTI);
+		send_policy(f, req, 2, NLM_F_MULTI | NLM_F_DUMP_INTR);
+		send_done(f, req, 0, NULL);
+		return;
+	}
+	for (uint32_t id = 10; id < 13; id++)
+		send_policy(f, req, id, NLM_F_MULTI);
+	send_done(f, req, 0, NULL);
+}
+
+static void test_dump_retried_on_intr(void **state)
+{
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_intr_once, 2);
+	struct policy_vec pv;
+	struct ipc_err e;
+
+	assert_int_equal(ipc_policy_list(nl, NFSEC_DIR_OUT, &pv, &e), 0);
+	/* Only the consistent dump's policies are kept. */
+	assert_int_equal(pv.n, 3);
+	assert_int_equal(pv.v[0].id, 10);
+	assert_int_equal(pv.v[2].id, 12);
+	assert_int_equal(pv.v[1].action, NFSEC_ACTION_DISCARD);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_POLICY_GET);
+	assert_true(f.last_flags & NLM_F_DUMP);
+	assert_false(f.last_flags & NLM_F_ACK);
+	policy_vec_free(&pv);
+	stop(&f, nl);
+}
+
+static void script_intr_always(struct fake *f, const struct nlmsghdr *req,
+			       int n)
+{
+	send_policy(f, req, 1, NLM_F_MULTI | NLM_F_DUMP_INTR);
+	send_done(f, req, 0, NULL);
+}
+
+static void test_dump_gives_up(void **state)
+{
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_intr_always,
+				    NFSEC_NL_DUMP_RETRIES + 1);
+	struct policy_vec pv;
+	struct ipc_err e;
+
+	assert_int_equal(ipc_policy_list(nl, -1, &pv, &e), -EAGAIN);
+	assert_non_null(strstr(e.nl.msg, "kept changing"));
+	policy_vec_free(&pv);
+	stop(&f, nl);
+}
+
+/* A long dump spread over many messages (several recv() calls). */
+static void script_long_dump(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	for (uint32_t id = 1; id <= 2000; id++)
+		send_policy(f, req, id, NLM_F_MULTI);
+	send_done(f, req, 0, NULL);
+}
+
+static void test_dump_multipart(void **state)
+{
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_long_dump, 1);
+	struct policy_vec pv;
+	struct ipc_err e;
+
+	assert_int_equal(ipc_policy_list(nl, -1, &pv, &e), 0);
+	assert_int_equal(pv.n, 2000);
+	for (size_t i = 0; i < pv.n; i++)
+		assert_int_equal(pv.v[i].id, i + 1);
+	policy_vec_free(&pv);
+	stop(&f, nl);
+}
+
+static void script_done_error(struct fake *f, const struct nlmsghdr *req,
+			      int n)
+{
+	send_policy(f, req, 1, NLM_F_MULTI);
+	send_done(f, req, -EMSGSIZE, "policy too large for a dump message");
+}
+
+static void test_dump_done_error(void **state)
+{
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_done_error, 1);
+	struct policy_vec pv;
+	struct ipc_err e;
+
+	assert_int_equal(ipc_policy_list(nl, -1, &pv, &e), -EMSGSIZE);
+	assert_string_equal(e.nl.msg, "policy too large for a dump message");
+	policy_vec_free(&pv);
+	stop(&f, nl);
+}
+
+/* ---- requests ---- */
+
+static void script_new_ok(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+
+	genlmsg_put(msg, 0, req->nlmsg_seq, FAMILY, 0, 0,
+		    NFSEC_CMD_POLICY_NEW, 1);
+	nest = nla_nest_start(msg, NFSEC_A_POLICY | NLA_F_NESTED);
+	nla_put_u32(msg, NFSEC_POLICY_A_ID, 77);
+	nla_nest_end(msg, nest);
+	nla_put_u32(msg, NFSEC_A_GENERATION, 3);
+	fake_send(f, msg);
+	send_ack(f, req, 0, NULL, 0);
+}
+
+static void test_add_returns_id(void **state)
+{
+	struct nfsec_policy p = {
+		.has_dir = true, .dir = NFSEC_DIR_IN,
+		.has_action = true, .action = NFSEC_ACTION_BYPASS,
+	};
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_new_ok, 1);
+	struct ipc_err e;
+	uint32_t id;
+
+	assert_int_equal(ipc_policy_add(nl, &p, &id, &e), 0);
+	assert_int_equal(id, 77);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_POLICY_NEW);
+	assert_true(f.last_flags & NLM_F_ACK);
+	stop(&f, nl);
+}
+
+/*
+ * Reject the request pointing at its first policy's SEL > SPORT_MIN,
+ * found by walking the request as the kernel's extack would.
+ */
+static uint32_t sport_offset(const struct nlmsghdr *req, bool in_list)
+{
+	struct nlattr *a, *pol = NULL, *sel;
+	int rem;
+
+	a = nlmsg_find_attr((struct nlmsghdr *)req, GENL_HDRLEN,
+			    in_list ? NFSEC_A_POLICY_LIST : NFSEC_A_POLICY);
+	if (!a)
+		return 0;
+	if (in_list) {
+		int i = 0;
+
+		nla_for_each_nested(pol, a, rem)
+			if (i++ == 1)
+				break;
+	} else {
+		pol = a;
+	}
+	sel = nla_find(nla_data(pol), nla_len(pol), NFSEC_POLICY_A_SEL);
+	a = nla_find(nla_data(sel), nla_len(sel), NFSEC_SEL_A_SPORT_MIN);
+	return (uint32_t)((char *)a - (char *)req);
+}
+
+static void script_new_rejected(struct fake *f, const struct nlmsghdr *req,
+				int n)
+{
+	send_ack(f, req, -EINVAL, "ports need TCP, UDP, SCTP or UDP-Lite",
+		 sport_offset(req, false));
+}
+
+static void test_add_rejected_with_extack(void **state)
+{
+	struct nfsec_policy p = {
+		.has_dir = true, .dir = NFSEC_DIR_OUT,
+		.has_action = true, .action = NFSEC_ACTION_BYPASS,
+		.sel = { .has_proto = true, .proto = 1, .has_sport = true,
+			 .sport_min = 5, .sport_max = 5 },
+	};
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_new_rejected, 1);
+	struct ipc_err e;
+	uint32_t id;
+
+	assert_int_equal(ipc_policy_add(nl, &p, &id, &e), -EINVAL);
+	assert_string_equal(e.nl.msg, "ports need TCP, UDP, SCTP or UDP-Lite");
+	assert_string_equal(e.where, "policy.sel.sport-min");
+	stop(&f, nl);
+}
+
+static void script_replace_rejected(struct fake *f, const struct nlmsghdr *req,
+				    int n)
+{
+	send_ack(f, req, -EINVAL, "bad ports", sport_offset(req, true));
+}
+
+static void test_replace_error_names_policy(void **state)
+{
+	struct nfsec_policy v[3] = { 0 };
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_replace_rejected, 1);
+	struct ipc_err e;
+	uint32_t count;
+
+	for (int i = 0; i < 3; i++) {
+		v[i].has_dir = v[i].has_action = true;
+		v[i].sel.has_proto = true;
+		v[i].sel.proto = 6;
+		v[i].sel.has_sport = true;
+		v[i].sel.sport_min = v[i].sel.sport_max = (uint16_t)(i + 1);
+	}
+	assert_int_equal(ipc_policy_replace(nl, v, 3, true, &count, &e), -EINVAL);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_POLICY_REPLACE);
+	assert_true(f.last_has_check_only);
+	assert_int_equal(f.last_policies, 3);
+	assert_int_equal(e.policy_index, 1);
+	assert_string_equal(e.where, "policy-list.policy[1].sel.sport-min");
+	stop(&f, nl);
+}
+
+static void script_replace_ok(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, 0, req->nlmsg_seq, FAMILY, 0, 0,
+		    NFSEC_CMD_POLICY_REPLACE, 1);
+	nla_put_u32(msg, NFSEC_A_GENERATION, 9);
+	nla_put_u32(msg, NFSEC_A_POLICY_COUNT, (uint32_t)f->last_policies);
+	fake_send(f, msg);
+	send_ack(f, req, 0, NULL, 0);
+}
+
+static void test_replace_big_batch(void **state)
+{
+	static struct nfsec_policy v[600];
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_replace_ok, 1);
+	struct ipc_err e;
+	uint32_t count = 0;
+
+	for (size_t i = 0; i < 600; i++) {
+		v[i].has_dir = v[i].has_action = true;
+		v[i].has_priority = true;
+		v[i].priority = (uint32_t)i;
+	}
+	assert_int_equal(ipc_policy_replace(nl, v, 600, false, &count, &e), 0);
+	assert_int_equal(count, 600);
+	assert_false(f.last_has_check_only);
+	stop(&f, nl);
+}
+
+/* More than a 16-bit attribute length can hold: refused before sending. */
+static void test_replace_too_big_for_a_nest(void **state)
+{
+	static struct nfsec_policy v[4000];
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_replace_ok, 0);
+	struct ipc_err e;
+	uint32_t count;
+
+	for (size_t i = 0; i < 4000; i++)
+		v[i].has_dir = v[i].has_action = true;
+	assert_int_equal(ipc_policy_replace(nl, v, 4000, false, &count, &e), -E2BIG);
+	assert_non_null(strstr(e.nl.msg, "NFSEC_A_POLICY_LIST"));
+	stop(&f, nl);
+}
+
+static void script_lookup(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+
+	genlmsg_put(msg, 0, req->nlmsg_seq, FAMILY, 0, 0,
+		    NFSEC_CMD_POLICY_LOOKUP, 1);
+	nest = nla_nest_start(msg, NFSEC_A_LOOKUP | NLA_F_NESTED);
+	nla_put_u8(msg, NFSEC_LOOKUP_A_RESULT, NFSEC_ACTION_PROTECT);
+	nla_put_u8(msg, NFSEC_LOOKUP_A_TABLE, NFSEC_SPD_S);
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, NFSEC_A_POLICY | NLA_F_NESTED);
+	nla_put_u32(msg, NFSEC_POLICY_A_ID, 4);
+	nla_put_u8(msg, NFSEC_POLICY_A_DIR, NFSEC_DIR_OUT);
+	nla_put_u8(msg, NFSEC_POLICY_A_ACTION, NFSEC_ACTION_PROTECT);
+	nla_nest_end(msg, nest);
+	fake_send(f, msg);
+	send_ack(f, req, 0, NULL, 0);
+}
+
+static void test_lookup_reply(void **state)
+{
+	struct lookup_req r = { .dir = NFSEC_DIR_OUT };
+	struct lookup_result res;
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_lookup, 1);
+	struct ipc_err e;
+
+	assert_int_equal(nfsec_addr_parse("10.0.0.1", &r.src), 0);
+	assert_int_equal(nfsec_addr_parse("10.0.0.2", &r.dst), 0);
+	assert_int_equal(ipc_policy_lookup(nl, &r, &res, &e), 0);
+	assert_int_equal(res.result, NFSEC_ACTION_PROTECT);
+	assert_int_equal(res.table, NFSEC_SPD_S);
+	assert_true(res.has_policy);
+	assert_int_equal(res.policy.id, 4);
+	stop(&f, nl);
+}
+
+static void script_stats(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *st, *a;
+
+	genlmsg_put(msg, 0, req->nlmsg_seq, FAMILY, 0, 0, NFSEC_CMD_STATS_GET, 1);
+	st = nla_nest_start(msg, NFSEC_A_STATS | NLA_F_NESTED);
+	a = nla_nest_start(msg, NFSEC_STATS_A_DIR | NLA_F_NESTED);
+	nla_put_u8(msg, NFSEC_DIR_STATS_A_DIR, NFSEC_DIR_IN);
+	nla_put_u64(msg, NFSEC_DIR_STATS_A_DISCARD, 12);
+	nla_nest_end(msg, a);
+	a = nla_nest_start(msg, NFSEC_STATS_A_DROP | NLA_F_NESTED);
+	nla_put_u32(msg, NFSEC_DROP_STATS_A_REASON, NFSEC_DROP_NO_SA);
+	nla_put_u64(msg, NFSEC_DROP_STATS_A_PACKETS, 5);
+	nla_nest_end(msg, a);
+	for (uint32_t cpu = 0; cpu < 2; cpu++) {
+		a = nla_nest_start(msg, NFSEC_STATS_A_CPU | NLA_F_NESTED);
+		nla_put_u32(msg, NFSEC_CPU_STATS_A_CPU, cpu);
+		nla_put_u64(msg, NFSEC_CPU_STATS_A_CACHE_HITS, 100 + cpu);
+		nla_put_u64(msg, NFSEC_CPU_STATS_A_CACHE_MISSES, 7);
+		nla_nest_end(msg, a);
+	}
+	nla_put_u32(msg, NFSEC_STATS_A_POLICIES, 14);
+	nla_put_u64(msg, NFSEC_STATS_A_ACQUIRES, 3);
+	nla_nest_end(msg, st);
+	fake_send(f, msg);
+	send_ack(f, req, 0, NULL, 0);
+}
+
+static void test_stats_reply(void **state)
+{
+	struct ctl_stats s;
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_stats, 1);
+	struct ipc_err e;
+
+	assert_int_equal(ipc_stats(nl, &s, &e), 0);
+	assert_true(s.dir[NFSEC_DIR_IN].present);
+	assert_false(s.dir[NFSEC_DIR_OUT].present);
+	assert_int_equal(s.dir[NFSEC_DIR_IN].discard, 12);
+	assert_true(s.drop[NFSEC_DROP_NO_SA].present);
+	assert_int_equal(s.drop[NFSEC_DROP_NO_SA].packets, 5);
+	assert_int_equal(s.ncpu, 2);
+	assert_int_equal(s.cpu[1].hits, 101);
+	assert_true(s.has_policies);
+	assert_int_equal(s.policies, 14);
+	assert_int_equal(s.acquires, 3);
+	assert_false(s.has_larval);
+	ctl_stats_free(&s);
+	stop(&f, nl);
+}
+
+static void script_eperm(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	send_ack(f, req, -EPERM, NULL, 0);
+}
+
+static void test_error_without_extack(void **state)
+{
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_eperm, 1);
+	struct ipc_err e;
+
+	assert_int_equal(ipc_policy_flush(nl, NFSEC_DIR_FWD, &e), -EPERM);
+	assert_string_equal(e.nl.msg, strerror(EPERM));
+	assert_string_equal(e.where, "");
+	assert_int_equal(f.last_cmd, NFSEC_CMD_POLICY_FLUSH);
+	stop(&f, nl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dump_retried_on_intr),
+		cmocka_unit_test(test_dump_gives_up),
+		cmocka_unit_test(test_dump_multipart),
+		cmocka_unit_test(test_dump_done_error),
+		cmocka_unit_test(test_add_returns_id),
+		cmocka_unit_test(test_add_rejected_with_extack),
+		cmocka_unit_test(test_replace_error_names_policy),
+		cmocka_unit_test(test_replace_big_batch),
+		cmocka_unit_test(test_replace_too_big_for_a_nest),
+		cmocka_unit_test(test_lookup_reply),
+		cmocka_unit_test(test_stats_reply),
+		cmocka_unit_test(test_error_without_extack),
+	};
+
+	return cmocka_run_group_tests_name("nfsec_nl", tests, NULL, NULL);
+}
