@@ -411,9 +411,12 @@ int nfsec_nl_subscribe(struct nfsec_nl *nl, struct nfsec_nl_err *err)
 		err_set(err, nlerr_errno(ret), "cannot join the events group");
 		return err->error;
 	}
-	/* Events carry sequence number 0. */
-	nl_socket_disable_seq_check(nl->sk);
 	return 0;
+}
+
+static int any_seq(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
 }
 
 int nfsec_nl_recv_events(struct nfsec_nl *nl, nfsec_nl_msg_cb cb, void *arg,
@@ -430,6 +433,8 @@ int nfsec_nl_recv_events(struct nfsec_nl *nl, nfsec_nl_msg_cb cb, void *arg,
 		return -ENOMEM;
 	}
 	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &c);
+	/* Events are not answers: their sequence number is 0. */
+	nl_cb_set(ncb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
 	ret = nl_recvmsgs(nl->sk, ncb);
 	nl_cb_put(ncb);
 	if (ret == -NLE_NOMEM || ret == -NLE_MSG_OVERFLOW) {

@@ -151,6 +151,23 @@ static struct nfsec_nl *start(struct fake *f, script_fn script, int requests)
 	return nl;
 }
 
+/* A client for events: the fake kernel sends them all up front. */
+static struct nfsec_nl *start_events(struct fake *f, script_fn script)
+{
+	struct nl_sock *client = nl_socket_alloc();
+	struct nfsec_nl *nl;
+
+	memset(f, 0, sizeof(*f));
+	f->sk = nl_socket_alloc();
+	assert_int_equal(nl_connect(f->sk, NETLINK_USERSOCK), 0);
+	assert_int_equal(nl_connect(client, NETLINK_USERSOCK), 0);
+	nl_socket_set_peer_port(f->sk, nl_socket_get_local_port(client));
+	nl = nfsec_nl_wrap(client, FAMILY);
+	assert_non_null(nl);
+	script(f, NULL, 0);
+	return nl;
+}
+
 static void stop(struct fake *f, struct nfsec_nl *nl)
 {
 	pthread_join(f->thread, NULL);
@@ -531,6 +548,76 @@ static void test_error_without_extack(void **state)
 	stop(&f, nl);
 }
 
+/* ---- events ---- */
+
+static void script_events(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest, *sel, *src;
+	uint8_t inner[4] = { 10, 8, 0, 5 };
+
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, NFSEC_CMD_ACQUIRE, 1);
+	nest = nla_nest_start(msg, NFSEC_A_ACQUIRE | NLA_F_NESTED);
+	nla_put_u32(msg, NFSEC_ACQUIRE_A_POLICY_ID, 3);
+	nla_put_u8(msg, NFSEC_ACQUIRE_A_DIR, NFSEC_DIR_IN);
+	sel = nla_nest_start(msg, NFSEC_ACQUIRE_A_SEL | NLA_F_NESTED);
+	src = nla_nest_start(msg, NFSEC_SEL_A_SRC | NLA_F_NESTED);
+	nla_put(msg, NFSEC_ADDR_A_START, 4, inner);
+	nla_put(msg, NFSEC_ADDR_A_END, 4, inner);
+	nla_nest_end(msg, src);
+	nla_put_u32(msg, NFSEC_SEL_A_PFP, NFSEC_PFP_SRC);
+	nla_nest_end(msg, sel);
+	nla_put(msg, NFSEC_ACQUIRE_A_PACKET_SRC, 4, inner);
+	nla_nest_end(msg, nest);
+	fake_send(f, msg);
+
+	/* An event this ipsecctl does not know (a later SA expire). */
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, 200, 1);
+	fake_send(f, msg);
+}
+
+struct seen_events {
+	int n;
+	unsigned int cmd[4];
+	struct nfsec_acquire acq;
+};
+
+static void on_event(unsigned int cmd, const struct nfsec_acquire *a, void *arg)
+{
+	struct seen_events *s = arg;
+
+	if (s->n < 4)
+		s->cmd[s->n] = cmd;
+	if (a)
+		s->acq = *a;
+	s->n++;
+}
+
+static void test_events(void **state)
+{
+	struct seen_events seen = { 0 };
+	struct fake f;
+	struct nfsec_nl *nl = start_events(&f, script_events);
+	struct nfsec_addr inner;
+	struct ipc_err e;
+
+	while (seen.n < 2)
+		if (ipc_recv_events(nl, on_event, &seen, &e))
+			fail_msg("events: %s (%d)", e.nl.msg, e.nl.error);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.cmd[0], NFSEC_CMD_ACQUIRE);
+	assert_int_equal(seen.cmd[1], 200);
+	assert_int_equal(seen.acq.policy_id, 3);
+	assert_int_equal(seen.acq.sel.pfp, NFSEC_PFP_SRC);
+	assert_true(seen.acq.sel.src.is_range);
+	assert_int_equal(nfsec_addr_parse("10.8.0.5", &inner), 0);
+	assert_true(nfsec_addr_sel_contains(&seen.acq.sel.src, &inner));
+	assert_memory_equal(&seen.acq.packet_src, &inner, sizeof(inner));
+	nl_socket_free(f.sk);
+	nfsec_nl_close(nl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -546,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_reply),
 		cmocka_unit_test(test_stats_reply),
 		cmocka_unit_test(test_error_without_extack),
+		cmocka_unit_test(test_events),
 	};
 
 	return cmocka_run_group_tests_name("nfsec_nl", tests, NULL, NULL);
