@@ -5,6 +5,7 @@
  * A table of subcommands; each lives in its own file. Global options come
  * first: -j (JSON), -s (statistics), -f FILE (load an SPD), -n (check only).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,9 @@ void report_parse_error(const char *cmd, int argc, char **argv,
 	for (int i = 0; i < argc; i++)
 		fprintf(stderr, i == e->argi ? " >>>%s<<<" : " %s", argv[i]);
 	fputc('\n', stderr);
+	if (argv[e->argi][0] == '-' && argv[e->argi][1] && !isdigit((unsigned char)argv[e->argi][1]))
+		fprintf(stderr, "%s: options such as %s go before the command\n",
+			prog, argv[e->argi]);
 }
 
 void report_ipc_error(const char *cmd, const struct ipc_err *e)
