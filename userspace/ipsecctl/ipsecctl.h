@@ -73,6 +73,9 @@ void sel_words(const struct nfsec_sel *s, char *buf, size_t len);
 void json_policy(struct json *j, const char *key, const struct nfsec_policy *p);
 void json_sel(struct json *j, const char *key, const struct nfsec_sel *s);
 void json_ipsec(struct json *j, const char *key, const struct nfsec_ipsec *ip);
+/* An event: an ACQUIRE (a not NULL) or another command, one line. */
+void print_event(FILE *f, unsigned int cmd, const struct nfsec_acquire *a);
+void json_event(struct json *j, unsigned int cmd, const struct nfsec_acquire *a);
 /* A protocol's name, or its number in buf. */
 const char *proto_str(unsigned int proto, char *buf, size_t len);
 

@@ -266,3 +266,78 @@ void json_policy(struct json *j, const char *key, const struct nfsec_policy *p)
 	}
 	json_obj_close(j);
 }
+
+static void packet_words(const struct nfsec_acquire *a, char *buf, size_t len)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pb[8];
+	char sp[8] = "", dp[8] = "";
+
+	nfsec_addr_format(&a->packet_src, src, sizeof(src));
+	nfsec_addr_format(&a->packet_dst, dst, sizeof(dst));
+	if (a->has_packet_sport)
+		snprintf(sp, sizeof(sp), " %u", a->packet_sport);
+	if (a->has_packet_dport)
+		snprintf(dp, sizeof(dp), " %u", a->packet_dport);
+	snprintf(buf, len, "src %s dst %s%s%s%s%s%s%s", src, dst,
+		 a->has_packet_proto ? " proto " : "",
+		 a->has_packet_proto ? proto_str(a->packet_proto, pb, sizeof(pb)) : "",
+		 *sp ? " sport" : "", sp, *dp ? " dport" : "", dp);
+}
+
+void print_event(FILE *f, unsigned int cmd, const struct nfsec_acquire *a)
+{
+	char sel[1024], pkt[256], ip[256] = "", pb[8];
+
+	if (!a) {
+		fprintf(f, "event %s (%u)\n", nfsec_cmd_name(cmd), cmd);
+		return;
+	}
+	sel_words(&a->sel, sel, sizeof(sel));
+	packet_words(a, pkt, sizeof(pkt));
+	if (a->has_ipsec) {
+		snprintf(ip, sizeof(ip), " ipsec %s mode %s",
+			 a->ipsec.has_proto ?
+			 proto_str(a->ipsec.proto, pb, sizeof(pb)) : "?",
+			 a->ipsec.has_mode ? nfsec_mode_name(a->ipsec.mode) : "?");
+		if (a->ipsec.has_reqid)
+			snprintf(ip + strlen(ip), sizeof(ip) - strlen(ip),
+				 " reqid %u", a->ipsec.reqid);
+	}
+	fprintf(f, "acquire policy %u dir %s%s sel %s packet %s\n",
+		a->policy_id, a->has_dir ? nfsec_dir_name(a->dir) : "?", ip,
+		sel, pkt);
+}
+
+void json_event(struct json *j, unsigned int cmd, const struct nfsec_acquire *a)
+{
+	char buf[INET6_ADDRSTRLEN], pb[8];
+
+	json_obj_open(j, NULL);
+	if (!a) {
+		json_str(j, "event", nfsec_cmd_name(cmd));
+		json_u64(j, "cmd", cmd);
+		json_obj_close(j);
+		return;
+	}
+	json_str(j, "event", "acquire");
+	json_u64(j, "policy", a->policy_id);
+	if (a->has_dir)
+		json_str(j, "dir", nfsec_dir_name(a->dir));
+	json_str(j, "family", nfsec_family_name(a->family));
+	json_sel(j, "sel", &a->sel);
+	if (a->has_ipsec)
+		json_ipsec(j, "ipsec", &a->ipsec);
+	json_obj_open(j, "packet");
+	nfsec_addr_format(&a->packet_src, buf, sizeof(buf));
+	json_str(j, "src", buf);
+	nfsec_addr_format(&a->packet_dst, buf, sizeof(buf));
+	json_str(j, "dst", buf);
+	if (a->has_packet_proto)
+		json_str(j, "proto", proto_str(a->packet_proto, pb, sizeof(pb)));
+	if (a->has_packet_sport)
+		json_u64(j, "sport", a->packet_sport);
+	if (a->has_packet_dport)
+		json_u64(j, "dport", a->packet_dport);
+	json_obj_close(j);
+	json_obj_close(j);
+}

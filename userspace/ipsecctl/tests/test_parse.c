@@ -949,6 +949,33 @@ static void test_acquire_parse(void **state)
 	sel_words(&a.sel, words, sizeof(words));
 	assert_string_equal(words, "src 10.8.0.5 name company.com pfp src");
 
+	/* How ipsecctl monitor shows it, as text and as one JSON line. */
+	{
+		char *out = NULL;
+		size_t len;
+		FILE *f = open_memstream(&out, &len);
+		struct json j;
+
+		print_event(f, NFSEC_CMD_ACQUIRE, &a);
+		print_event(f, 99, NULL);
+		json_init(&j, f);
+		json_event(&j, NFSEC_CMD_ACQUIRE, &a);
+		json_newline(&j);
+		fclose(f);
+		assert_string_equal(out,
+			"acquire policy 7 dir in ipsec esp mode tunnel reqid 9 "
+			"sel src 10.8.0.5 name company.com pfp src "
+			"packet src 10.8.0.5 dst 192.0.2.80 proto tcp sport 40312 dport 22\n"
+			"event unknown (99)\n"
+			"{\"event\":\"acquire\",\"policy\":7,\"dir\":\"in\",\"family\":\"inet\","
+			"\"sel\":{\"src\":\"10.8.0.5\",\"dst\":\"any\",\"proto\":\"any\","
+			"\"name\":\"company.com\",\"pfp\":[\"src\"]},"
+			"\"ipsec\":{\"proto\":\"esp\",\"mode\":\"tunnel\",\"reqid\":9},"
+			"\"packet\":{\"src\":\"10.8.0.5\",\"dst\":\"192.0.2.80\",\"proto\":\"tcp\","
+			"\"sport\":40312,\"dport\":22}}\n");
+		free(out);
+	}
+
 	/* A truncated address is refused, not read past its end. */
 	nlmsg_free(msg);
 	msg = nlmsg_alloc();
