@@ -348,6 +348,15 @@ int ipc_policy_list(struct nfsec_nl *nl, int dir, struct policy_vec *out,
 	if (ret)
 		locate(msg, e);
 	nlmsg_free(msg);
+	if (!ret && dir >= 0) {
+		/* The kernel filters by direction; be exact whatever it did. */
+		size_t n = 0;
+
+		for (size_t i = 0; i < out->n; i++)
+			if (out->v[i].has_dir && out->v[i].dir == dir)
+				out->v[n++] = out->v[i];
+		out->n = n;
+	}
 	return ret;
 }
 

@@ -61,6 +61,9 @@ static int policy_add(int argc, char **argv)
 	}
 	if (e.nl.msg[0])
 		fprintf(stderr, "%s: policy add: warning: %s\n", prog, e.nl.msg);
+	if (!id)
+		fprintf(stderr, "%s: policy add: added, but the kernel did not say the new id\n",
+			prog);
 	if (opts.json) {
 		struct json j;
 

@@ -42,6 +42,7 @@ struct fake {
 	uint8_t last_cmd;
 	bool last_has_check_only;
 	int last_policies;
+	int last_dir;		/* the request's NFSEC_A_POLICY DIR, or -1 */
 };
 
 static void *fake_main(void *arg)
@@ -60,7 +61,15 @@ static void *fake_main(void *arg)
 		f->last_flags = req->nlmsg_flags;
 		f->last_cmd = g->cmd;
 		f->last_policies = 0;
+		f->last_dir = -1;
 		if (!genlmsg_parse(req, 0, tb, NFSEC_A_MAX, NULL)) {
+			struct nlattr *pt[NFSEC_POLICY_A_MAX + 1];
+
+			if (tb[NFSEC_A_POLICY] &&
+			    !nla_parse_nested(pt, NFSEC_POLICY_A_MAX,
+					      tb[NFSEC_A_POLICY], NULL) &&
+			    pt[NFSEC_POLICY_A_DIR])
+				f->last_dir = nla_get_u8(pt[NFSEC_POLICY_A_DIR]);
 			f->last_has_check_only = tb[NFSEC_A_CHECK_ONLY] != NULL;
 			if (tb[NFSEC_A_POLICY_LIST]) {
 				struct nlattr *a;
@@ -207,6 +216,7 @@ static void test_dump_retried_on_intr(void **state)
 	assert_int_equal(f.last_cmd, NFSEC_CMD_POLICY_GET);
 	assert_true(f.last_flags & NLM_F_DUMP);
 	assert_false(f.last_flags & NLM_F_ACK);
+	assert_int_equal(f.last_dir, NFSEC_DIR_OUT);
 	policy_vec_free(&pv);
 	stop(&f, nl);
 }
@@ -251,6 +261,21 @@ static void test_dump_multipart(void **state)
 	assert_int_equal(pv.n, 2000);
 	for (size_t i = 0; i < pv.n; i++)
 		assert_int_equal(pv.v[i].id, i + 1);
+	policy_vec_free(&pv);
+	stop(&f, nl);
+}
+
+/* A kernel that ignored the direction filter: ipsecctl still filters. */
+static void test_dump_filter_by_dir(void **state)
+{
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_long_dump, 1);
+	struct policy_vec pv;
+	struct ipc_err e;
+
+	assert_int_equal(ipc_policy_list(nl, NFSEC_DIR_IN, &pv, &e), 0);
+	assert_int_equal(f.last_dir, NFSEC_DIR_IN);
+	assert_int_equal(pv.n, 0);
 	policy_vec_free(&pv);
 	stop(&f, nl);
 }
@@ -624,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_dump_retried_on_intr),
 		cmocka_unit_test(test_dump_gives_up),
 		cmocka_unit_test(test_dump_multipart),
+		cmocka_unit_test(test_dump_filter_by_dir),
 		cmocka_unit_test(test_dump_done_error),
 		cmocka_unit_test(test_add_returns_id),
 		cmocka_unit_test(test_add_rejected_with_extack),
