@@ -34,7 +34,7 @@ static void usage(FILE *f)
 			subcommands[i].description);
 	fprintf(f,
 		"Options:\n"
-		"  -j, --json     JSON output\n"
+		"  -j, --json     JSON output, one object per line\n"
 		"  -s, --stats    show per-policy packet and byte counters\n"
 		"  -f, --file F   replace the whole SPD with the policies in F, atomically\n"
 		"                 (\"-\" reads standard input)\n"

@@ -147,12 +147,12 @@ static int policy_list(int argc, char **argv)
 	if (opts.json) {
 		struct json j;
 
+		/* One object per line, as every read command prints. */
 		json_init(&j, stdout);
-		json_arr_open(&j, NULL);
-		for (size_t i = 0; i < pv.n; i++)
+		for (size_t i = 0; i < pv.n; i++) {
 			json_policy(&j, NULL, &pv.v[i]);
-		json_arr_close(&j);
-		json_newline(&j);
+			json_newline(&j);
+		}
 	} else {
 		print_policies(stdout, pv.v, pv.n, opts.stats);
 	}
