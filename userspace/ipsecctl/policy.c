@@ -275,9 +275,9 @@ int policy_load_file(const char *file)
 	if (!is_stdin)
 		fclose(f);
 	if (ret) {
-		fprintf(stderr, "%s: %s: %u error%s; nothing %s\n", prog, file,
+		fprintf(stderr, "%s: %s: %u error%s%s\n", prog, file,
 			pf.errors, pf.errors == 1 ? "" : "s",
-			opts.check_only ? "to check further" : "loaded");
+			opts.check_only ? "" : "; nothing loaded");
 		policy_file_free(&pf);
 		return EXIT_USAGE;
 	}

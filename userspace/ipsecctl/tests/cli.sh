@@ -59,7 +59,7 @@ dir in src 10.0.0.0/33 action discard
 CONF
 expect "file errors name FILE:LINE (1)" 1 "bad.conf:3: bad dport \"70000\"" -- -n -f "$tmp/bad.conf"
 expect "file errors name FILE:LINE (2)" 1 "bad.conf:5: bad src" -- -n -f "$tmp/bad.conf"
-expect "file errors are counted" 1 "2 errors; nothing" -- -f "$tmp/bad.conf"
+expect "file errors are counted" 1 "2 errors; nothing loaded" -- -f "$tmp/bad.conf"
 
 # The man page's examples parse: without the module they get as far as
 # connecting (exit 2), never to a usage error (exit 1).
