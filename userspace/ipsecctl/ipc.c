@@ -265,9 +265,13 @@ int ipc_policy_add(struct nfsec_nl *nl, const struct nfsec_policy *p,
 	return request(nl, msg, policy_id_reply, id, e);
 }
 
-/* A request whose only attribute is NFSEC_A_POLICY { ID or DIR }. */
+/*
+ * A request whose only attribute is NFSEC_A_POLICY { ID or DIR }, with
+ * the reply (if any) decoded by cb.
+ */
 static int policy_simple(struct nfsec_nl *nl, uint8_t cmd, int type,
-			 uint32_t value, struct ipc_err *e)
+			 uint32_t value, nfsec_nl_msg_cb cb, void *arg,
+			 struct ipc_err *e)
 {
 	struct nl_msg *msg = new_msg(nl, cmd, 0, 0, e);
 	struct nlattr *nest;
@@ -283,19 +287,37 @@ static int policy_simple(struct nfsec_nl *nl, uint8_t cmd, int type,
 			return put_failed(msg, e);
 		nla_nest_end(msg, nest);
 	}
-	return request(nl, msg, NULL, NULL, e);
+	return request(nl, msg, cb, arg, e);
 }
 
 int ipc_policy_del(struct nfsec_nl *nl, uint32_t id, struct ipc_err *e)
 {
-	return policy_simple(nl, NFSEC_CMD_POLICY_DEL, NFSEC_POLICY_A_ID, id, e);
+	return policy_simple(nl, NFSEC_CMD_POLICY_DEL, NFSEC_POLICY_A_ID, id,
+			     NULL, NULL, e);
+}
+
+static int get_reply(const struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct nfsec_policy *p = arg;
+
+	if (!tb[NFSEC_A_POLICY] || nfsec_policy_parse_nl(tb[NFSEC_A_POLICY], p))
+		return -EPROTO;
+	return 0;
+}
+
+int ipc_policy_get(struct nfsec_nl *nl, uint32_t id, struct nfsec_policy *p,
+		   struct ipc_err *e)
+{
+	memset(p, 0, sizeof(*p));
+	return policy_simple(nl, NFSEC_CMD_POLICY_GET, NFSEC_POLICY_A_ID, id,
+			     get_reply, p, e);
 }
 
 int ipc_policy_flush(struct nfsec_nl *nl, int dir, struct ipc_err *e)
 {
 	return policy_simple(nl, NFSEC_CMD_POLICY_FLUSH,
 			     dir < 0 ? 0 : NFSEC_POLICY_A_DIR,
-			     dir < 0 ? 0 : (uint32_t)dir, e);
+			     dir < 0 ? 0 : (uint32_t)dir, NULL, NULL, e);
 }
 
 static int list_reply(const struct nlmsghdr *nlh, struct nlattr **tb, void *arg)

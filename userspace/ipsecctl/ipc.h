@@ -65,6 +65,8 @@ struct nfsec_nl *ipc_open(struct ipc_err *e);
 int ipc_policy_add(struct nfsec_nl *nl, const struct nfsec_policy *p,
 		   uint32_t *id, struct ipc_err *e);
 int ipc_policy_del(struct nfsec_nl *nl, uint32_t id, struct ipc_err *e);
+int ipc_policy_get(struct nfsec_nl *nl, uint32_t id, struct nfsec_policy *p,
+		   struct ipc_err *e);
 /* dir -1: every direction. */
 int ipc_policy_flush(struct nfsec_nl *nl, int dir, struct ipc_err *e);
 int ipc_policy_list(struct nfsec_nl *nl, int dir, struct policy_vec *out,

@@ -40,7 +40,7 @@ int parse_policy_lookup(int argc, char **argv, struct lookup_req *r,
 /* "policy list [dir D]" and "policy flush [dir D]"; dir -1: all. */
 int parse_policy_dir_filter(int argc, char **argv, int *dir,
 			    struct parse_error *e);
-/* "policy del id N" */
+/* "policy del id N", "policy get id N" */
 int parse_policy_del(int argc, char **argv, uint32_t *id,
 		     struct parse_error *e);
 

@@ -22,13 +22,14 @@ static void usage(FILE *f)
 		"         [mode tunnel|transport] [tunnel SRC DST] [reqid N]\n"
 		"         [proposal STRING]\n"
 		"       %s policy del id N\n"
+		"       %s policy get id N\n"
 		"       %s policy list [dir out|in|fwd]\n"
 		"       %s policy flush [dir out|in|fwd]\n"
 		"       %s policy lookup dir out|in|fwd src ADDR dst ADDR [proto P]\n"
 		"         [sport N | type N] [dport N | code N]\n"
 		"PREFIX is ADDR[/LEN], RANGE is ADDR-ADDR (IPv4 or IPv6).\n"
 		"Keywords may come in any order.\n",
-		prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog);
 }
 
 static int bad_args(const char *cmd, int argc, char **argv,
@@ -100,6 +101,46 @@ static int policy_del(int argc, char **argv)
 		report_ipc_error("policy del", &e);
 		return EXIT_KERNEL;
 	}
+	return 0;
+}
+
+static void print_one(const struct nfsec_policy *p)
+{
+	if (opts.json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_policy(&j, NULL, p);
+		json_newline(&j);
+	} else {
+		print_policies(stdout, p, 1, opts.stats);
+	}
+}
+
+static int policy_get(int argc, char **argv)
+{
+	struct nfsec_policy p;
+	struct parse_error pe;
+	struct nfsec_nl *nl;
+	struct ipc_err e;
+	uint32_t id;
+	int ret;
+
+	if (parse_policy_del(argc, argv, &id, &pe))
+		return bad_args("policy get", argc, argv, &pe);
+	nl = ctl_open("policy get");
+	if (!nl)
+		return EXIT_KERNEL;
+	ret = ipc_policy_get(nl, id, &p, &e);
+	nfsec_nl_close(nl);
+	if (ret) {
+		if (ret == -ENOENT && !e.nl.msg[0])
+			snprintf(e.nl.msg, sizeof(e.nl.msg),
+				 "no policy with id %u", id);
+		report_ipc_error("policy get", &e);
+		return EXIT_KERNEL;
+	}
+	print_one(&p);
 	return 0;
 }
 
@@ -232,6 +273,7 @@ int policy_main(int argc, char **argv)
 		{ "add", policy_add, NULL },
 		{ "del", policy_del, NULL },
 		{ "delete", policy_del, NULL },
+		{ "get", policy_get, NULL },
 		{ "list", policy_list, NULL },
 		{ "show", policy_list, NULL },
 		{ "flush", policy_flush, NULL },

@@ -42,6 +42,7 @@ expect "bad value names the word" 1 'bad sport "99999"' -- policy add dir out pr
 expect "bad value is marked" 1 '>>>99999<<<' -- policy add dir out proto tcp sport 99999 action bypass
 expect "full usage on bad arguments" 1 'tunnel SRC DST' -- policy add dir out
 expect "options after the command: a hint" 1 'options such as -j go before the command' -- policy list -j
+expect "get without id" 1 'missing "id N"' -- policy get
 expect "del without id" 1 'missing "id N"' -- policy del
 expect "lookup with a prefix" 1 'expected one address' -- policy lookup dir out src 10.0.0.0/8 dst 10.0.0.1
 expect "-n needs -f" 1 '-n only applies to -f' -- -n policy list

@@ -465,6 +465,33 @@ static void test_replace_too_big_for_a_nest(void **state)
 	stop(&f, nl);
 }
 
+static void script_get(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	if (n == 0) {
+		send_policy(f, req, 5, 0);
+		send_ack(f, req, 0, NULL, 0);
+	} else {
+		send_ack(f, req, -ENOENT, "no such policy", 0);
+	}
+}
+
+static void test_get(void **state)
+{
+	struct nfsec_policy p;
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_get, 2);
+	struct ipc_err e;
+
+	assert_int_equal(ipc_policy_get(nl, 5, &p, &e), 0);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_POLICY_GET);
+	assert_false(f.last_flags & NLM_F_DUMP);
+	assert_int_equal(p.id, 5);
+	assert_int_equal(p.action, NFSEC_ACTION_DISCARD);
+	assert_int_equal(ipc_policy_get(nl, 6, &p, &e), -ENOENT);
+	assert_string_equal(e.nl.msg, "no such policy");
+	stop(&f, nl);
+}
+
 static void script_lookup(struct fake *f, const struct nlmsghdr *req, int n)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -656,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_replace_error_names_policy),
 		cmocka_unit_test(test_replace_big_batch),
 		cmocka_unit_test(test_replace_too_big_for_a_nest),
+		cmocka_unit_test(test_get),
 		cmocka_unit_test(test_lookup_reply),
 		cmocka_unit_test(test_stats_reply),
 		cmocka_unit_test(test_error_without_extack),
