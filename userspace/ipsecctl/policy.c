@@ -79,31 +79,6 @@ static int policy_add(int argc, char **argv)
 	return 0;
 }
 
-static int policy_del(int argc, char **argv)
-{
-	struct parse_error pe;
-	struct nfsec_nl *nl;
-	struct ipc_err e;
-	uint32_t id;
-	int ret;
-
-	if (parse_policy_del(argc, argv, &id, &pe))
-		return bad_args("policy del", argc, argv, &pe);
-	nl = ctl_open("policy del");
-	if (!nl)
-		return EXIT_KERNEL;
-	ret = ipc_policy_del(nl, id, &e);
-	nfsec_nl_close(nl);
-	if (ret) {
-		if (ret == -ENOENT && !e.nl.msg[0])
-			snprintf(e.nl.msg, sizeof(e.nl.msg),
-				 "no policy with id %u", id);
-		report_ipc_error("policy del", &e);
-		return EXIT_KERNEL;
-	}
-	return 0;
-}
-
 static void print_one(const struct nfsec_policy *p)
 {
 	if (opts.json) {
@@ -117,7 +92,8 @@ static void print_one(const struct nfsec_policy *p)
 	}
 }
 
-static int policy_get(int argc, char **argv)
+/* "policy del id N" and "policy get id N". */
+static int policy_by_id(const char *cmd, int argc, char **argv, bool get)
 {
 	struct nfsec_policy p;
 	struct parse_error pe;
@@ -127,21 +103,32 @@ static int policy_get(int argc, char **argv)
 	int ret;
 
 	if (parse_policy_del(argc, argv, &id, &pe))
-		return bad_args("policy get", argc, argv, &pe);
-	nl = ctl_open("policy get");
+		return bad_args(cmd, argc, argv, &pe);
+	nl = ctl_open(cmd);
 	if (!nl)
 		return EXIT_KERNEL;
-	ret = ipc_policy_get(nl, id, &p, &e);
+	ret = get ? ipc_policy_get(nl, id, &p, &e) : ipc_policy_del(nl, id, &e);
 	nfsec_nl_close(nl);
 	if (ret) {
 		if (ret == -ENOENT && !e.nl.msg[0])
 			snprintf(e.nl.msg, sizeof(e.nl.msg),
 				 "no policy with id %u", id);
-		report_ipc_error("policy get", &e);
+		report_ipc_error(cmd, &e);
 		return EXIT_KERNEL;
 	}
-	print_one(&p);
+	if (get)
+		print_one(&p);
 	return 0;
+}
+
+static int policy_del(int argc, char **argv)
+{
+	return policy_by_id("policy del", argc, argv, false);
+}
+
+static int policy_get(int argc, char **argv)
+{
+	return policy_by_id("policy get", argc, argv, true);
 }
 
 static int policy_flush(int argc, char **argv)
