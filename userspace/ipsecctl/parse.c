@@ -626,6 +626,11 @@ int parse_policy_file(FILE *f, const char *name, struct policy_file *out,
 		}
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
+		if (lineno == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
+			/* A UTF-8 byte order mark, as some editors write. */
+			memmove(line, line + 3, (size_t)len - 2);
+			len -= 3;
+		}
 		cont = len && line[len - 1] == '\\';
 		if (cont)
 			line[--len] = ' ';

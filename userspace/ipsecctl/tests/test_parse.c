@@ -634,6 +634,12 @@ static void test_file_good(void **state)
 	policy_file_free(&pf);
 	free(errs);
 
+	/* A byte order mark does not hide the first keyword. */
+	assert_int_equal(parse_text("\xef\xbb\xbf" "dir out action bypass\n", &pf, &errs), 0);
+	assert_int_equal(pf.n, 1);
+	policy_file_free(&pf);
+	free(errs);
+
 	/* An empty file is a valid, empty SPD. */
 	assert_int_equal(parse_text("# nothing\n\n", &pf, &errs), 0);
 	assert_int_equal(pf.n, 0);
