@@ -330,13 +330,19 @@ static int read_psk_file(struct parser *ps, unsigned int line, struct conf_conn 
 			 const char *path)
 {
 	uint8_t buf[PSK_MAX + 2], bin[PSK_MAX];
+	struct stat st;
 	ssize_t n;
 	size_t blen;
 	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO or device named here must not hang the parser */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return fail(ps, line, "psk-file '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(ps, line, "psk-file '%s' is not a regular file", path);
+	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n < 0)
@@ -752,12 +758,12 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	int fd, ret;
 
 	memset(cfg, 0, sizeof(*cfg));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -errno;
 	}
-	if (fstat(fd, &stbuf) || stbuf.st_size > FILE_MAX) {
+	if (fstat(fd, &stbuf) || !S_ISREG(stbuf.st_mode) || stbuf.st_size > FILE_MAX) {
 		snprintf(err, errlen, "%s: not a readable file of at most %d bytes", path, FILE_MAX);
 		close(fd);
 		return -EINVAL;

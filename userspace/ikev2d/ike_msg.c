@@ -163,6 +163,9 @@ int ike_payloads_parse(uint8_t first, const uint8_t *buf, size_t len,
 			.type = type, .critical = critical, .body = body,
 		};
 		if (type == IKE_PL_SK) {
+			/* no SK inside SK */
+			if (ike_msg_find(m, IKE_PL_SK))
+				return IKE_ERR_SYNTAX;
 			/* §3.14: SK is last; its next-payload names the inner chain */
 			m->pl[m->n++].sk_first = next;
 			return off == len ? IKE_OK : IKE_ERR_SYNTAX;

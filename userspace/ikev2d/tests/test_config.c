@@ -266,6 +266,8 @@ static void test_errors_keywords(void **state)
 		    "t.conf:4: psk-file and psk (line 3) exclude each other");
 	check_error("conn x {\n remote 198.51.100.2 ; local-id a\n psk-file /no/such/file\n}\n",
 		    "t.conf:3: psk-file '/no/such/file': No such file or directory");
+	check_error("conn x {\n remote 198.51.100.2 ; local-id a\n psk-file /dev/null\n}\n",
+		    "t.conf:3: psk-file '/dev/null' is not a regular file");
 	check_error(BASE " cert /no/such.pem\n}\n",
 		    "t.conf:4: cert '/no/such.pem': No such file or directory");
 	check_error(BASE " psk 0xabc\n}\n", "t.conf:4: 'psk' is already set on line 3");

@@ -253,6 +253,11 @@ static void test_inner_chain(void **state)
 	assert_int_equal(ike_payloads_parse(w.first, buf, len, &m), IKE_OK);
 	assert_int_equal(m.n, 2);
 	assert_int_equal(m.pl[1].type, IKE_PL_NONCE);
+	/* the decrypted chain of an SK payload may not hold another SK */
+	memset(&m, 0, sizeof(m));
+	len = unhex("00 00 0006 abcd", buf, sizeof(buf));
+	assert_int_equal(ike_payloads_parse(IKE_PL_SK, buf, len, &m), IKE_OK);
+	assert_int_equal(ike_payloads_parse(IKE_PL_SK, buf, len, &m), IKE_ERR_SYNTAX);
 }
 
 static void test_sa_malformed(void **state)
