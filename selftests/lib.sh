@@ -14,6 +14,7 @@
 #   check DESC CMD...                CMD must succeed
 #   check_fail DESC CMD...           CMD must fail
 #   check_eq DESC EXPECTED ACTUAL    equality with a message
+#   q CMD...                         CMD with its stdout discarded
 #   skip REASON                      exit with the skip status (4)
 #
 # Every namespace created is deleted on exit, and the test fails if one is
@@ -128,6 +129,8 @@ check_eq() {
 		fail "$desc: expected '$want', got '$got'"
 	fi
 }
+
+q() { "$@" >/dev/null; }
 
 ping_ok() { n "$1" ping -q -c 1 -W 2 "$2" >/dev/null 2>&1; }
 
