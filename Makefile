@@ -8,6 +8,7 @@
 #                      run depmod, install the programs and man pages
 #   make check         THE test command: installs what it needs, builds, runs
 #                      unit tests, KUnit (debug kernel) and the VM selftests
+#   make check-debug   the same with every selftest on the debug kernel
 #   make demo          boot the VM and show nfsec at work
 #
 # KDIR defaults to the running kernel's build tree, else the newest Debian
@@ -68,6 +69,10 @@ install-userspace:
 check:
 	selftests/check
 
+# The whole suite on the debug kernel (KASAN, lockdep, kmemleak): slower.
+check-debug:
+	NFSEC_CHECK_KERNEL=debug selftests/check
+
 demo:
 	selftests/demo/run
 
@@ -78,4 +83,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module userspace module-debug test-modules install install-module \
-	install-userspace check demo clean
+	install-userspace check check-debug demo clean
