@@ -84,3 +84,13 @@ clean:
 
 .PHONY: all module userspace module-debug test-modules install install-module \
 	install-userspace check check-debug demo clean
+
+# libFuzzer targets for ikev2d (userspace/fuzz, clang): make fuzz runs each
+# for FUZZ_SECONDS (default 60); make fuzz-smoke runs each for 10 s.
+fuzz:
+	$(MAKE) -C userspace/fuzz run
+
+fuzz-smoke:
+	$(MAKE) -C userspace/fuzz smoke
+
+.PHONY: fuzz fuzz-smoke

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Writes the seed corpus of the targets in this directory from the values
+ * ikev2d's unit tests use (tests/test_ike_msg.c, test_ts.c,
+ * test_proposal.c), encoded with libike's own writers:
+ *
+ *   gen_corpus DIR    writes DIR/<target>/<name> for each seed
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ike_msg.h"
+#include "proposal.h"
+#include "ts.h"
+
+static const char *top;
+
+static void put(const char *target, const char *name, const void *p, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", top, target, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static struct ike_proposal prop(const char *s, uint8_t proto)
+{
+	struct ike_proposal p;
+	char err[256];
+
+	if (proposal_parse(s, proto, &p, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	return p;
+}
+
+static struct ike_ts sel(const char *s)
+{
+	struct ike_ts ts;
+	char err[128];
+
+	if (ts_parse(s, &ts, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	return ts;
+}
+
+/* A TS payload body: the payload without its generic header. */
+static size_t ts_body(uint8_t *out, size_t cap, const char *const *sels, size_t n)
+{
+	struct ike_ts_payload tsp = { .n = n };
+	uint8_t buf[1024];
+	struct ike_wbuf w;
+	int len;
+
+	for (size_t i = 0; i < n; i++)
+		tsp.ts[i] = sel(sels[i]);
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_ts(&w, IKE_PL_TSI, &tsp);
+	len = ike_wbuf_finish(&w);
+	if (len < IKE_GENERIC_HDR_LEN || (size_t)len - IKE_GENERIC_HDR_LEN > cap)
+		exit(1);
+	memcpy(out, buf + IKE_GENERIC_HDR_LEN, len - IKE_GENERIC_HDR_LEN);
+	return len - IKE_GENERIC_HDR_LEN;
+}
+
+/* IKE_AUTH request with the inner chain in clear inside SK, as the
+ * payloads target reads it: IDi, CERT, CERTREQ, AUTH, CP, SA, TSi, TSr, N. */
+static void ike_auth(void)
+{
+	static const uint8_t dn[] = { 0x30, 0x82, 0x01 }, ip4[] = { 192, 0, 2, 1 };
+	static const uint8_t cp_val[] = { 10, 3, 0, 7 };
+	static const char *const tsi[] = { "10.1.0.0/16" }, *const tsr[] = {
+		"192.168.0.0/16[tcp]", "2001:db8::/32" };
+	uint8_t psk[16], hashes[40], inner[1024], msg[2048], tsb[256];
+	struct ike_id idi = { .type = IKE_ID_FQDN, .data = IKE_BUF("gw-a.example", 12) };
+	struct ike_id idr = { .type = IKE_ID_IPV4_ADDR, .data = IKE_BUF(ip4, 4) };
+	struct ike_cert cert = { .encoding = IKE_CERT_X509_SIG, .data = IKE_BUF(dn, 3) };
+	struct ike_cert req = { .encoding = IKE_CERT_X509_SIG, .data = IKE_BUF(hashes, 40) };
+	struct ike_auth auth = { .method = IKE_AUTH_PSK, .data = IKE_BUF(psk, 16) };
+	struct ike_cp cp = { .type = 1, .n = 2, .attr = {
+		{ .type = 1, .value = IKE_BUF(cp_val, 4) }, { .type = 3 } } };
+	struct ike_sa_payload sa = { .n = 1 };
+	struct ike_ts_payload ts;
+	struct ike_notify n = { .type = IKE_N_USE_TRANSPORT_MODE };
+	struct ike_hdr h = { .spi_i = { 1, 2, 3, 4, 5, 6, 7, 8 },
+			     .spi_r = { 8, 7, 6, 5, 4, 3, 2, 1 },
+			     .exchange = IKE_AUTH, .flags = 0x08, .msg_id = 1 };
+	struct ike_wbuf w;
+	int ilen, len;
+
+	memset(psk, 0x11, sizeof(psk));
+	memset(hashes, 0xcc, sizeof(hashes));
+	sa.prop[0] = prop("aes256gcm16-esn", IKE_PROTO_ESP);
+	memcpy(sa.prop[0].spi, "\xc0\xff\xee\x00", 4);
+	ike_wbuf_init(&w, inner, sizeof(inner));
+	ike_put_id(&w, IKE_PL_IDI, &idi);
+	ike_put_cert(&w, IKE_PL_CERT, &cert);
+	ike_put_cert(&w, IKE_PL_CERTREQ, &req);
+	ike_put_id(&w, IKE_PL_IDR, &idr);
+	ike_put_auth(&w, &auth);
+	ike_put_cp(&w, &cp);
+	ike_put_sa(&w, &sa);
+	memset(&ts, 0, sizeof(ts));
+	ike_parse_ts(IKE_BUF(tsb, ts_body(tsb, sizeof(tsb), tsi, 1)), &ts);
+	ike_put_ts(&w, IKE_PL_TSI, &ts);
+	ike_parse_ts(IKE_BUF(tsb, ts_body(tsb, sizeof(tsb), tsr, 2)), &ts);
+	ike_put_ts(&w, IKE_PL_TSR, &ts);
+	ike_put_notify(&w, &n);
+	ilen = ike_wbuf_finish(&w);
+
+	ike_wbuf_init(&w, msg, sizeof(msg));
+	ike_put_hdr(&w, &h);
+	ike_put_sk(&w, w.first, IKE_BUF(inner, ilen));
+	len = ike_wbuf_finish(&w);
+	if (ilen < 0 || len < 0)
+		exit(1);
+	put("fuzz_ike_payloads", "ike_auth_clear", msg, len);
+}
+
+/* INFORMATIONAL with DELETE, EAP, vendor ID and a NAT-D notify in clear. */
+static void informational(void)
+{
+	static const uint8_t spis[] = { 0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x22, 0x22 };
+	static const uint8_t eap[] = { 1, 1, 0, 5, 1 };
+	uint8_t natd[20], msg[512];
+	struct ike_delete d = { .protocol = IKE_PROTO_ESP, .spi_size = 4, .n_spi = 2,
+				.spis = IKE_BUF(spis, 8) };
+	struct ike_notify n = { .type = IKE_N_NAT_DETECTION_SOURCE_IP,
+				.data = IKE_BUF(natd, 20) };
+	struct ike_hdr h = { .spi_i = { 1 }, .spi_r = { 2 },
+			     .exchange = IKE_INFORMATIONAL, .flags = 0x20, .msg_id = 7 };
+	struct ike_wbuf w;
+	int len;
+
+	memset(natd, 0x5a, sizeof(natd));
+	ike_wbuf_init(&w, msg, sizeof(msg));
+	ike_put_hdr(&w, &h);
+	ike_put_delete(&w, &d);
+	ike_put_notify(&w, &n);
+	ike_put_eap(&w, IKE_BUF(eap, 5));
+	ike_put_vendor(&w, IKE_BUF("nfsec", 5));
+	len = ike_wbuf_finish(&w);
+	if (len < 0)
+		exit(1);
+	put("fuzz_ike_payloads", "informational", msg, len);
+}
+
+/* Mode byte: low bit 0 = both sides binary, 1 = local side as text; the
+ * other bits place the split at the end of the peer's body. */
+static void ts_seed(const char *name, const char *const *peer, size_t np,
+		    const char *const *local, size_t nl, bool text)
+{
+	uint8_t buf[2048];
+	size_t len = 1, plen;
+
+	plen = ts_body(buf + 1, sizeof(buf) - 1, peer, np);
+	len += plen;
+	if (text) {
+		for (size_t i = 0; i < nl; i++)
+			len += sprintf((char *)buf + len, "%s\n", local[i]);
+	} else {
+		len += ts_body(buf + len, sizeof(buf) - len, local, nl);
+	}
+	/* split = 1 + (len - 1) * (mode >> 1) / 127 must land on 1 + plen:
+	 * pad the local side until a mode value does */
+	for (unsigned int m = 0; m < 128; m++)
+		if (1 + (len - 1) * m / 127 == 1 + plen) {
+			buf[0] = m << 1 | text;
+			put("fuzz_ts", name, buf, len);
+			return;
+		}
+	fprintf(stderr, "fuzz_ts/%s: no split byte fits\n", name);
+}
+
+static void ts_seeds(void)
+{
+	static const char *const road[] = { "0.0.0.0/0", "::/0" };
+	static const char *const site[] = { "10.1.0.0/16", "10.2.0.0/16[tcp/443]" };
+	static const char *const hosts[] = { "10.1.0.7[udp/500-4500]",
+					     "10.0.0.1-10.0.0.9[47]" };
+	static const char *const v6[] = { "2001:db8::/32[tcp/80]", "2001:db8:1::1/128" };
+
+	ts_seed("road_warrior", road, 2, site, 2, false);
+	ts_seed("hosts_in_site", hosts, 2, site, 2, false);
+	ts_seed("v6_text", v6, 2, road, 2, true);
+	ts_seed("site_text", site, 2, hosts, 2, true);
+}
+
+static void proposal_seed(const char *name, bool esp, const char *list,
+			  const char *offer)
+{
+	uint8_t buf[4096], sab[2048];
+	struct ike_sa_payload sa = { 0 };
+	struct ike_proposal p[8];
+	struct ike_wbuf w;
+	size_t len, n = 0;
+	char err[256];
+	int sl;
+
+	buf[0] = esp;
+	len = 1 + sprintf((char *)buf + 1, "%s", list);
+	if (offer) {
+		if (proposal_parse_list(offer, esp ? IKE_PROTO_ESP : IKE_PROTO_IKE, p, 8, &n,
+					err, sizeof(err)))
+			exit(1);
+		for (size_t i = 0; i < n; i++)
+			sa.prop[sa.n++] = p[i];
+		ike_wbuf_init(&w, sab, sizeof(sab));
+		ike_put_sa(&w, &sa);
+		sl = ike_wbuf_finish(&w);
+		if (sl < IKE_GENERIC_HDR_LEN)
+			exit(1);
+		buf[len++] = 0;
+		memcpy(buf + len, sab + IKE_GENERIC_HDR_LEN, sl - IKE_GENERIC_HDR_LEN);
+		len += sl - IKE_GENERIC_HDR_LEN;
+	}
+	put("fuzz_proposal", name, buf, len);
+}
+
+static void proposal_seeds(void)
+{
+	proposal_seed("ike_two", false, "aes256gcm16-prfsha384-x25519, aes128-sha256-modp3072",
+		      "aes128-sha256-modp3072,aes256gcm16-prfsha384-x25519");
+	proposal_seed("ike_alternatives", false,
+		      "aes256gcm16-aes128gcm16-prfsha384-prfsha256-x25519-ecp256",
+		      "aes128gcm16-aes256gcm16-prfsha256-prfsha384-ecp256-x25519");
+	proposal_seed("ike_cbc", false, "aes256-sha512-prfsha256-ecp256", NULL);
+	proposal_seed("ike_chacha", false, "chacha20poly1305-prfsha256-curve25519", NULL);
+	proposal_seed("esp_gcm_esn", true, "aes128gcm16-ecp384-esn", "aes128gcm16-ecp384-esn");
+	proposal_seed("esp_cbc", true, "aes256-sha512", "aes256-sha512,aes128gcm16");
+	proposal_seed("esp_list", true, "aes128gcm16,aes256-sha512", NULL);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s CORPUS-DIR\n", argv[0]);
+		return 2;
+	}
+	top = argv[1];
+	ike_auth();
+	informational();
+	ts_seeds();
+	proposal_seeds();
+	return 0;
+}
