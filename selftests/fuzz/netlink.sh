@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The netlink fuzzer (nlfuzz) against the nfsec family while traffic crosses
+# the SPD of the same namespace, then a model check of the SPD, a family that
+# still answers, traffic that still flows, and (lib.sh) a clean unload.
+#
+#   a (10.0.0.1, fd00::1) <--veth--> b (10.0.0.2, fd00::2)
+#     nlfuzz -t 4: NFSEC_FUZZ_MESSAGES requests (200000), then the model
+#     ping a -> b over IPv4 and IPv6 every 10 ms all along
+#
+# Before the SPD commands exist the fuzzer still runs (they must get clean
+# errors) and the model check is skipped: nlfuzz says which mode ran.
+#
+# nfsec-test: debug
+. "$(dirname "$0")/../lib.sh"
+
+dir=$(cd "$(dirname "$0")" && pwd)
+messages=${NFSEC_FUZZ_MESSAGES:-200000}
+threads=${NFSEC_FUZZ_THREADS:-4}
+seed=${NFSEC_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+pings=()
+
+stop_traffic() {
+	local p
+	for p in "${pings[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	pings=()
+}
+trap 'rc=$?; stop_traffic; (exit $rc); _cleanup' EXIT
+
+make -s -C "$dir" nlfuzz >/dev/null
+
+nfsec_load
+topo_pair
+check "a pings b before the fuzzing" ping_ok a 10.0.0.2
+
+ip netns exec a ping -q -i 0.01 10.0.0.2 >/dev/null 2>&1 &
+pings+=($!)
+ip netns exec a ping -q -i 0.01 fd00::2 >/dev/null 2>&1 &
+pings+=($!)
+
+log "nlfuzz -n $messages -t $threads -s $seed (NFSEC_FUZZ_MESSAGES, _THREADS, _SEED)"
+out=$(mktemp)
+rc=0
+n a "$dir/nlfuzz" -n "$messages" -t "$threads" -s "$seed" -q >"$out" 2>&1 || rc=$?
+sed 's/^/# /' "$out"
+check "ping kept running during the fuzzing" kill -0 "${pings[@]}"
+stop_traffic
+
+check_eq "nlfuzz exit status (0: no hang, protocol kept, model matched)" 0 "$rc"
+if grep -q '^nlfuzz: model check' "$out"; then
+	log "mode: fuzzing and model check (the module implements POLICY_NEW)"
+	check "the SPD dump matches the model" grep -q '^model: .*: match$' "$out"
+	check "the SPD is empty after the model's flush" \
+		test "$(n a ipsecctl -j stats | jq ".policies // 0")" = 0
+else
+	log "mode: fuzzing only (no POLICY_NEW in this module: no model check)"
+	check "nlfuzz said why it skipped the model" grep -q '^nlfuzz: no model check' "$out"
+fi
+rm -f "$out"
+
+check "nfsec still answers in the fuzzed namespace" q n a ipsecctl stats
+check "and in another" q n b ipsecctl stats
+check "a pings b after the fuzzing" ping_ok a 10.0.0.2
+check "a pings b over IPv6 after the fuzzing" ping_ok a fd00::2
