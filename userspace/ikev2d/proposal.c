@@ -47,6 +47,7 @@ static const struct alg_token tokens[] = {
 	{ "prfsha256", IKE_TRANS_PRF, IKE_PRF_HMAC_SHA2_256, 0, FOR_IKE },
 	{ "prfsha384", IKE_TRANS_PRF, IKE_PRF_HMAC_SHA2_384, 0, FOR_IKE },
 	{ "prfsha512", IKE_TRANS_PRF, IKE_PRF_HMAC_SHA2_512, 0, FOR_IKE },
+	{ "prfaesxcbc", IKE_TRANS_PRF, IKE_PRF_AES128_XCBC, 0, FOR_IKE },
 	{ "modp2048", IKE_TRANS_KE, IKE_KE_MODP2048, 0, FOR_BOTH },
 	{ "modp3072", IKE_TRANS_KE, IKE_KE_MODP3072, 0, FOR_BOTH },
 	{ "ecp256", IKE_TRANS_KE, IKE_KE_ECP256, 0, FOR_BOTH },

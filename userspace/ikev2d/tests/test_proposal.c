@@ -53,6 +53,9 @@ static void test_parse_ike(void **state)
 	      { 2, 6, 0 }, { 2, 2, 0 }, { 4, 20, 0 }, { 4, 14, 0 });
 	CHECK("chacha20poly1305-prfsha256-curve25519", IKE_PROTO_IKE,
 	      { 1, 28, 0 }, { 2, 5, 0 }, { 4, 31, 0 });
+	/* PRF_AES128_XCBC = 4 */
+	CHECK("aes128gcm16-prfaesxcbc-ecp256", IKE_PROTO_IKE,
+	      { 1, 20, 128 }, { 2, 4, 0 }, { 4, 19, 0 });
 }
 
 static void test_parse_esp(void **state)
