@@ -312,8 +312,11 @@ static bool match(const struct ike_proposal *mine, const struct ike_proposal *pe
 		  struct ike_proposal *chosen)
 {
 	memset(chosen, 0, sizeof(*chosen));
+	/* RFC 7296 §3.3.6: a transform type or attribute we do not know makes
+	 * the whole proposal unacceptable */
 	for (unsigned int i = 0; i < peer->n; i++)
-		if (peer->xf[i].unknown_attr)	/* RFC 7296 §3.3.6 */
+		if (peer->xf[i].unknown_attr || !memchr(type_order, peer->xf[i].type,
+							 sizeof(type_order)))
 			return false;
 	for (size_t t = 0; t < sizeof(type_order); t++) {
 		uint8_t type = type_order[t];

@@ -224,6 +224,10 @@ static void test_select_none(void **state)
 	assert_int_equal(proposal_select(&mine, 1, &sa, &c), 0);
 	sa.prop[0].xf[0].unknown_attr = true;
 	assert_int_equal(proposal_select(&mine, 1, &sa, &c), -ENOENT);
+	/* so does a transform type we do not know (e.g. RFC 9370's ADDKE1 = 6) */
+	sa.prop[0].xf[0].unknown_attr = false;
+	sa.prop[0].xf[sa.prop[0].n++] = (struct ike_transform){ .type = 6, .id = 31 };
+	assert_int_equal(proposal_select(&mine, 1, &sa, &c), -ENOENT);
 }
 
 static void test_select_esp(void **state)
