@@ -95,31 +95,39 @@ wait_for() {
 	fail "timed out after ${secs}s waiting for: $*"
 }
 
-check() {
-	local desc=$1
-	shift
+# _verdict OK DESC [WHY]: print the TAP line; a failure ends the test.
+_verdict() {
 	_checks=$((_checks + 1))
-	if "$@"; then
-		printf 'ok %d - %s\n' $_checks "$desc"
+	if [ "$1" = 0 ]; then
+		printf 'ok %d - %s\n' $_checks "$2"
 	else
-		printf 'not ok %d - %s\n' $_checks "$desc"
-		fail "$desc (command: $*)"
+		printf 'not ok %d - %s\n' $_checks "$2"
+		fail "$2${3:+: $3}"
 	fi
+}
+
+# (The "|| rc=$?" forms keep set -e from ending the test before it reports.)
+check() {
+	local desc=$1 rc=0
+	shift
+	"$@" || rc=$?
+	_verdict $rc "$desc" "command failed: $*"
 }
 
 check_fail() {
-	local desc=$1
+	local desc=$1 rc=0
 	shift
-	_checks=$((_checks + 1))
-	if "$@"; then
-		printf 'not ok %d - %s\n' $_checks "$desc"
-		fail "$desc: expected failure (command: $*)"
-	else
-		printf 'ok %d - %s\n' $_checks "$desc"
-	fi
+	"$@" && rc=1
+	_verdict $rc "$desc" "expected failure: $*"
 }
 
 check_eq() {
+	local rc=0
+	[ "$2" = "$3" ] || rc=1
+	_verdict $rc "$1" "expected '$2', got '$3'"
+}
+
+q() {
 	local desc=$1 want=$2 got=$3
 	_checks=$((_checks + 1))
 	if [ "$want" = "$got" ]; then

@@ -78,6 +78,43 @@
  *   NFSEC_A_ACQUIRE: nest nfsec_acquire_attrs. Sent once per larval entry
  *   (policy, populated selector) and rate limited per namespace.
  *
+ * NFSEC_CMD_SA_NEW (do, admin)
+ *   request: NFSEC_A_SA: nest nfsec_sa_attrs. Required: SPI, PROTO, MODE,
+ *            DIR, FAMILY, SRC, DST and the algorithms (ESP: AEAD, or ENC
+ *            with AUTH; AH: AUTH). An SPI reserved by NFSEC_CMD_SPI_ALLOC
+ *            becomes this SA.
+ *
+ * NFSEC_CMD_SA_UPDATE (do, admin)
+ *   Move a live SA to a new path (MOBIKE, a NAT mapping change): outer
+ *   addresses and encapsulation ports change; SPI, keys, sequence numbers,
+ *   replay state and counters stay.
+ *   request: NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST } (the SA as it is
+ *            now), NFSEC_A_SA_PATH: nest nfsec_sa_path_attrs (the new path)
+ *
+ * NFSEC_CMD_SA_DEL (do, admin)
+ *   request: NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST }
+ *
+ * NFSEC_CMD_SA_GET (do, dump)
+ *   do request: NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST }
+ *   dump request: optional NFSEC_A_SA: nest { PROTO } and/or { REQID }
+ *   Both: NFSEC_A_SHOW_KEYS (flag, needs CAP_NET_ADMIN) includes the keys;
+ *   without it no key is ever sent.
+ *   reply: NFSEC_A_SA: nest nfsec_sa_attrs, with STATS and CURRENT
+ *
+ * NFSEC_CMD_SA_FLUSH (do, admin)
+ *   request: optional NFSEC_A_SA: nest { PROTO }
+ *
+ * NFSEC_CMD_SPI_ALLOC (do, admin)
+ *   Reserve a free inbound SPI for an SA under negotiation. The reservation
+ *   lapses after NFSEC_SPI_RESERVE_SECS unless an SA_NEW takes it.
+ *   request: NFSEC_A_SA: nest { PROTO, FAMILY, DST }, optional
+ *            NFSEC_A_SPI_MIN, NFSEC_A_SPI_MAX (default 0x100..0xffffffff)
+ *   reply:   NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST }
+ *
+ * NFSEC_CMD_EXPIRE (event on NFSEC_MCGRP_EVENTS)
+ *   NFSEC_A_EXPIRE: nest nfsec_expire_attrs. Soft: rekey now; hard: the SA
+ *   is gone.
+ *
  * Attribute types
  * ---------------
  * Addresses are binary, in network byte order: 4 bytes for AF_INET, 16 for
@@ -98,6 +135,14 @@
 #define NFSEC_NAME_MAX		255
 /* The longest proposal string of a PROTECT policy. */
 #define NFSEC_PROPOSAL_MAX	255
+/* The longest algorithm name (the kernel's CRYPTO_MAX_ALG_NAME). */
+#define NFSEC_ALG_NAME_MAX	64
+/* The longest key, salt included, in bytes. */
+#define NFSEC_KEY_MAX		128
+/* The largest anti-replay window, in packets. */
+#define NFSEC_REPLAY_WINDOW_MAX	4096
+/* How long an SPI reserved by NFSEC_CMD_SPI_ALLOC stays reserved. */
+#define NFSEC_SPI_RESERVE_SECS	60
 
 enum nfsec_cmd {
 	NFSEC_CMD_UNSPEC,
@@ -109,6 +154,13 @@ enum nfsec_cmd {
 	NFSEC_CMD_POLICY_LOOKUP,
 	NFSEC_CMD_STATS_GET,
 	NFSEC_CMD_ACQUIRE,
+	NFSEC_CMD_SA_NEW,
+	NFSEC_CMD_SA_UPDATE,
+	NFSEC_CMD_SA_DEL,
+	NFSEC_CMD_SA_GET,
+	NFSEC_CMD_SA_FLUSH,
+	NFSEC_CMD_SPI_ALLOC,
+	NFSEC_CMD_EXPIRE,
 
 	__NFSEC_CMD_MAX
 };
@@ -167,6 +219,12 @@ enum nfsec_attr {
 	NFSEC_A_LOOKUP,		/* nest nfsec_lookup_attrs */
 	NFSEC_A_STATS,		/* nest nfsec_stats_attrs */
 	NFSEC_A_ACQUIRE,	/* nest nfsec_acquire_attrs */
+	NFSEC_A_SA,		/* nest nfsec_sa_attrs */
+	NFSEC_A_SA_PATH,	/* nest nfsec_sa_path_attrs */
+	NFSEC_A_SHOW_KEYS,	/* flag */
+	NFSEC_A_SPI_MIN,	/* u32 */
+	NFSEC_A_SPI_MAX,	/* u32 */
+	NFSEC_A_EXPIRE,		/* nest nfsec_expire_attrs */
 
 	__NFSEC_A_MAX
 };
@@ -366,5 +424,166 @@ enum nfsec_acquire_attrs {
 	__NFSEC_ACQUIRE_A_MAX
 };
 #define NFSEC_ACQUIRE_A_MAX (__NFSEC_ACQUIRE_A_MAX - 1)
+
+/* Outer DF bit in tunnel mode (RFC 4301 §8.1). */
+enum nfsec_df {
+	NFSEC_DF_COPY,		/* from the inner IPv4 header */
+	NFSEC_DF_SET,
+	NFSEC_DF_CLEAR,
+
+	__NFSEC_DF_MAX
+};
+#define NFSEC_DF_MAX (__NFSEC_DF_MAX - 1)
+
+enum nfsec_sa_flag {
+	NFSEC_SA_F_ESN		= 1U << 0,	/* 64-bit sequence numbers */
+	NFSEC_SA_F_DSCP_SET	= 1U << 1,	/* outer DSCP = DSCP, not copied */
+	NFSEC_SA_F_NO_ECN	= 1U << 2,	/* do not propagate ECN */
+
+	__NFSEC_SA_F_ALL = NFSEC_SA_F_ESN | NFSEC_SA_F_DSCP_SET |
+			   NFSEC_SA_F_NO_ECN
+};
+
+/*
+ * A Security Association (RFC 4301 §4.4.2). DIR is NFSEC_DIR_IN or
+ * NFSEC_DIR_OUT. SRC/DST are the outer addresses (tunnel mode) or the two
+ * hosts (transport mode); an SA is identified by (SPI, PROTO, FAMILY, DST).
+ * SEL restricts the inner traffic (checked after inbound processing); absent
+ * is ANY. SPI is in host byte order here.
+ */
+enum nfsec_sa_attrs {
+	NFSEC_SA_A_UNSPEC,
+	NFSEC_SA_A_PAD,
+	NFSEC_SA_A_SPI,			/* u32 */
+	NFSEC_SA_A_PROTO,		/* u8: IPPROTO_ESP or IPPROTO_AH */
+	NFSEC_SA_A_MODE,		/* u8, enum nfsec_mode */
+	NFSEC_SA_A_DIR,			/* u8, enum nfsec_dir (IN or OUT) */
+	NFSEC_SA_A_FAMILY,		/* u16: outer family */
+	NFSEC_SA_A_SRC,			/* binary address */
+	NFSEC_SA_A_DST,			/* binary address */
+	NFSEC_SA_A_REQID,		/* u32: the policies it serves */
+	NFSEC_SA_A_SEL,			/* nest nfsec_sel_attrs */
+	NFSEC_SA_A_AEAD,		/* nest nfsec_alg_attrs */
+	NFSEC_SA_A_ENC,			/* nest nfsec_alg_attrs */
+	NFSEC_SA_A_AUTH,		/* nest nfsec_alg_attrs */
+	NFSEC_SA_A_REPLAY_WINDOW,	/* u32, packets, 0 = no anti-replay */
+	NFSEC_SA_A_FLAGS,		/* u32, enum nfsec_sa_flag */
+	NFSEC_SA_A_DF,			/* u8, enum nfsec_df */
+	NFSEC_SA_A_DSCP,		/* u8, 0..63, with NFSEC_SA_F_DSCP_SET */
+	NFSEC_SA_A_ENCAP,		/* nest nfsec_encap_attrs: ESP in UDP */
+	NFSEC_SA_A_LIFETIME_SOFT,	/* nest nfsec_lifetime_attrs */
+	NFSEC_SA_A_LIFETIME_HARD,	/* nest nfsec_lifetime_attrs */
+	NFSEC_SA_A_TFC_PAD,		/* u32: pad payloads to this length */
+	NFSEC_SA_A_MTU,			/* u32: path MTU, 0 = from the route */
+	NFSEC_SA_A_SEQ,			/* u64: outbound, last number used */
+	NFSEC_SA_A_STATS,		/* nest nfsec_sa_stats_attrs; reply */
+	NFSEC_SA_A_CURRENT,		/* nest nfsec_lifetime_attrs; reply:
+					 * what was used so far */
+
+	__NFSEC_SA_A_MAX
+};
+#define NFSEC_SA_A_MAX (__NFSEC_SA_A_MAX - 1)
+
+/*
+ * An algorithm: NAME as the kernel crypto API knows it (the names `ip xfrm`
+ * uses: "rfc4106(gcm(aes))", "hmac(sha256)", "cbc(aes)", ...). KEY includes
+ * the salt where the algorithm has one (RFC 4106: 4 bytes at the end).
+ * ICV_BITS: the AEAD tag or the truncated HMAC length.
+ */
+enum nfsec_alg_attrs {
+	NFSEC_ALG_A_UNSPEC,
+	NFSEC_ALG_A_NAME,		/* string, < NFSEC_ALG_NAME_MAX */
+	NFSEC_ALG_A_KEY,		/* binary, <= NFSEC_KEY_MAX */
+	NFSEC_ALG_A_ICV_BITS,		/* u32 */
+
+	__NFSEC_ALG_A_MAX
+};
+#define NFSEC_ALG_A_MAX (__NFSEC_ALG_A_MAX - 1)
+
+/* ESP in UDP (RFC 3948): the UDP ports of the outer header. */
+enum nfsec_encap_attrs {
+	NFSEC_ENCAP_A_UNSPEC,
+	NFSEC_ENCAP_A_SPORT,		/* u16 */
+	NFSEC_ENCAP_A_DPORT,		/* u16 */
+
+	__NFSEC_ENCAP_A_MAX
+};
+#define NFSEC_ENCAP_A_MAX (__NFSEC_ENCAP_A_MAX - 1)
+
+/* Lifetime limits (0 or absent: none), or what was consumed (CURRENT). */
+enum nfsec_lifetime_attrs {
+	NFSEC_LIFETIME_A_UNSPEC,
+	NFSEC_LIFETIME_A_PAD,
+	NFSEC_LIFETIME_A_BYTES,		/* u64 */
+	NFSEC_LIFETIME_A_PACKETS,	/* u64 */
+	NFSEC_LIFETIME_A_ADD_SECONDS,	/* u64: seconds since the SA was added */
+	NFSEC_LIFETIME_A_USE_SECONDS,	/* u64: seconds since its first use */
+
+	__NFSEC_LIFETIME_A_MAX
+};
+#define NFSEC_LIFETIME_A_MAX (__NFSEC_LIFETIME_A_MAX - 1)
+
+/* The new path of NFSEC_CMD_SA_UPDATE. */
+enum nfsec_sa_path_attrs {
+	NFSEC_SA_PATH_A_UNSPEC,
+	NFSEC_SA_PATH_A_FAMILY,		/* u16 */
+	NFSEC_SA_PATH_A_SRC,		/* binary address */
+	NFSEC_SA_PATH_A_DST,		/* binary address */
+	NFSEC_SA_PATH_A_ENCAP,		/* nest nfsec_encap_attrs; absent: none */
+
+	__NFSEC_SA_PATH_A_MAX
+};
+#define NFSEC_SA_PATH_A_MAX (__NFSEC_SA_PATH_A_MAX - 1)
+
+/* Why an SA dropped a packet. */
+enum nfsec_sa_drop_reason {
+	NFSEC_SA_DROP_REPLAY,		/* duplicate, or left of the window */
+	NFSEC_SA_DROP_AUTH,		/* the ICV did not verify */
+	NFSEC_SA_DROP_MALFORMED,	/* too short, bad length or header */
+	NFSEC_SA_DROP_PADDING,		/* bad pad length or pad bytes */
+	NFSEC_SA_DROP_PROTO,		/* next header unexpected for the mode */
+	NFSEC_SA_DROP_SEQ_OVERFLOW,	/* outbound sequence numbers exhausted */
+	NFSEC_SA_DROP_EXPIRED,		/* hard lifetime reached */
+	NFSEC_SA_DROP_NOMEM,
+	NFSEC_SA_DROP_TFC_DUMMY,	/* a dummy packet (next header 59) */
+	NFSEC_SA_DROP_SELECTOR,		/* inner packet outside the SA's SEL */
+
+	__NFSEC_SA_DROP_MAX
+};
+
+enum nfsec_sa_stats_attrs {
+	NFSEC_SA_STATS_A_UNSPEC,
+	NFSEC_SA_STATS_A_PAD,
+	NFSEC_SA_STATS_A_PACKETS,	/* u64 */
+	NFSEC_SA_STATS_A_BYTES,		/* u64 */
+	NFSEC_SA_STATS_A_DROP,		/* nest nfsec_drop_stats_attrs,
+					 * REASON: enum nfsec_sa_drop_reason */
+	NFSEC_SA_STATS_A_REPLAY_TOP,	/* u64: highest sequence number seen */
+
+	__NFSEC_SA_STATS_A_MAX
+};
+#define NFSEC_SA_STATS_A_MAX (__NFSEC_SA_STATS_A_MAX - 1)
+
+enum nfsec_expire_reason {
+	NFSEC_EXPIRE_BYTES,
+	NFSEC_EXPIRE_PACKETS,
+	NFSEC_EXPIRE_ADD_TIME,
+	NFSEC_EXPIRE_USE_TIME,
+	NFSEC_EXPIRE_SEQ_EXHAUSTED,	/* outbound sequence space used up */
+
+	__NFSEC_EXPIRE_MAX
+};
+
+/* An expire event: which SA, soft or hard, and why. */
+enum nfsec_expire_attrs {
+	NFSEC_EXPIRE_A_UNSPEC,
+	NFSEC_EXPIRE_A_SA,		/* nest { SPI, PROTO, FAMILY, SRC, DST,
+					 * DIR, REQID } */
+	NFSEC_EXPIRE_A_HARD,		/* u8: 0 soft, 1 hard */
+	NFSEC_EXPIRE_A_REASON,		/* u8, enum nfsec_expire_reason */
+
+	__NFSEC_EXPIRE_A_MAX
+};
+#define NFSEC_EXPIRE_A_MAX (__NFSEC_EXPIRE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFSEC_H */

@@ -218,13 +218,21 @@ void nfsec_pfp_format(uint32_t flags, char *buf, size_t len)
 
 int nfsec_parse_u32(const char *s, uint32_t max, uint32_t *out)
 {
+	const char *digits = s;
 	unsigned long long v;
+	int base = 10;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	/* Decimal, or hex with 0x; a leading 0 is not octal ("010" is 10). */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		digits = s + 2;
+		base = 16;
+	}
+	/* strtoull() would accept blanks and signs first. */
+	if (!isxdigit((unsigned char)*digits))
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(digits, &end, base);
 	if (errno || *end || v > max)
 		return -1;
 	*out = (uint32_t)v;

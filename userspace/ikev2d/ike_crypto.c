@@ -24,7 +24,7 @@ static const char *prf_digest(uint16_t prf)
 	case IKE_PRF_HMAC_SHA2_256: return "SHA2-256";
 	case IKE_PRF_HMAC_SHA2_384: return "SHA2-384";
 	case IKE_PRF_HMAC_SHA2_512: return "SHA2-512";
-	default: return NULL;	/* AES-XCBC: OpenSSL 3 has no XCBC MAC */
+	default: return NULL;
 	}
 }
 
@@ -32,6 +32,7 @@ size_t ike_prf_size(uint16_t prf)
 {
 	switch (prf) {
 	case IKE_PRF_HMAC_SHA1: return 20;
+	case IKE_PRF_AES128_XCBC: return 16;
 	case IKE_PRF_HMAC_SHA2_256: return 32;
 	case IKE_PRF_HMAC_SHA2_384: return 48;
 	case IKE_PRF_HMAC_SHA2_512: return 64;
@@ -71,11 +72,87 @@ out:
 	return ret;
 }
 
+/*
+ * AES-XCBC-MAC-128 (RFC 3566) over the concatenation of parts; OpenSSL 3
+ * has CMAC but not XCBC, so it is built on single AES-128 blocks.
+ */
+static int xcbc(const uint8_t key[16], const struct ike_buf *parts, size_t n,
+		uint8_t out[16])
+{
+	static const uint8_t consts[3][16] = {
+		{ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
+		{ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 },
+		{ 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 },
+	};
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	uint8_t k[3][16], e[16] = { 0 }, blk[16];
+	size_t blen = 0;
+	int l, ret = -EIO;
+
+	/* K1, K2, K3 = E(K, 0x01..), E(K, 0x02..), E(K, 0x03..) */
+	if (!ctx || !EVP_EncryptInit_ex(ctx, EVP_aes_128_ecb(), NULL, key, NULL) ||
+	    !EVP_CIPHER_CTX_set_padding(ctx, 0) ||
+	    !EVP_EncryptUpdate(ctx, k[0], &l, consts[0], 48) ||
+	    !EVP_EncryptInit_ex(ctx, NULL, NULL, k[0], NULL))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t off = 0; off < parts[i].len; ) {
+			size_t take;
+
+			if (blen == 16) {	/* a full block with more to come */
+				for (size_t j = 0; j < 16; j++)
+					e[j] ^= blk[j];
+				if (!EVP_EncryptUpdate(ctx, e, &l, e, 16))
+					goto out;
+				blen = 0;
+			}
+			take = parts[i].len - off < 16 - blen ? parts[i].len - off : 16 - blen;
+			memcpy(blk + blen, parts[i].ptr + off, take);
+			blen += take;
+			off += take;
+		}
+	}
+	/* last block: complete, xor K2; else 0x80-padded, xor K3 */
+	if (blen < 16) {
+		blk[blen] = 0x80;
+		memset(blk + blen + 1, 0, 15 - blen);
+	}
+	for (size_t j = 0; j < 16; j++)
+		e[j] ^= blk[j] ^ k[blen == 16 ? 1 : 2][j];
+	if (EVP_EncryptUpdate(ctx, out, &l, e, 16))
+		ret = 0;
+out:
+	OPENSSL_cleanse(k, sizeof(k));
+	OPENSSL_cleanse(blk, sizeof(blk));
+	EVP_CIPHER_CTX_free(ctx);
+	return ret;
+}
+
+/* RFC 4434: keys shorter than 16 bytes are zero-padded, longer ones are
+ * first reduced with AES-XCBC under the all-zero key. */
+static int prf_xcbc(struct ike_buf key, const struct ike_buf *data, size_t n, uint8_t *out)
+{
+	static const uint8_t zero[16];
+	uint8_t k[16] = { 0 };
+	int ret = 0;
+
+	if (key.len <= 16)
+		memcpy(k, key.ptr, key.len);
+	else
+		ret = xcbc(zero, &key, 1, k);
+	if (!ret)
+		ret = xcbc(k, data, n, out);
+	OPENSSL_cleanse(k, sizeof(k));
+	return ret;
+}
+
 int ike_prf(uint16_t prf, struct ike_buf key, const struct ike_buf *data,
 	    size_t n, uint8_t *out)
 {
 	const char *md = prf_digest(prf);
 
+	if (prf == IKE_PRF_AES128_XCBC)
+		return prf_xcbc(key, data, n, out);
 	if (!md)
 		return -ENOTSUP;
 	return hmac(md, key, data, n, out, ike_prf_size(prf));
@@ -122,6 +199,13 @@ int ike_skeyseed(uint16_t prf, struct ike_buf ni, struct ike_buf nr,
 
 	if (ni.len > 256 || nr.len > 256)
 		return -EINVAL;
+	/* §2.14: AES-XCBC takes a fixed-size key, from 64 bits of each nonce */
+	if (prf == IKE_PRF_AES128_XCBC) {
+		if (ni.len < 8 || nr.len < 8)
+			return -EINVAL;
+		ni.len = 8;
+		nr.len = 8;
+	}
 	memcpy(key, ni.ptr, ni.len);
 	memcpy(key + ni.len, nr.ptr, nr.len);
 	ret = ike_prf(prf, IKE_BUF(key, ni.len + nr.len), &gir, 1, out);

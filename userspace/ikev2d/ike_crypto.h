@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * IKEv2 cryptography on OpenSSL 3 EVP: PRFs and prf+ (RFC 7296 §2.13),
+ * IKEv2 cryptography on OpenSSL 3 EVP: PRFs (HMAC-SHA1/SHA2, RFC 4868;
+ * AES-XCBC-PRF-128, RFC 4434) and prf+ (RFC 7296 §2.13),
  * SKEYSEED and the SK_* keys (§2.14), Child SA KEYMAT (§2.17), key
  * exchange for x25519 (RFC 7748), ecp256/384 (RFC 5903) and modp2048/3072
  * (RFC 3526) with the public value checks of RFC 6989, and the SK payload

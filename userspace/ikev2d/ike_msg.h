@@ -151,7 +151,8 @@ struct ike_cp {
 	struct ike_cp_attr attr[IKE_MAX_CP_ATTRS];
 };
 
-/* Parsing: a whole datagram, or the inner chain of a decrypted SK payload. */
+/* Parsing: a whole datagram, or the inner chain of a decrypted SK payload
+ * (ike_payloads_parse() appends to what m already holds). */
 int ike_msg_parse(const uint8_t *buf, size_t len, struct ike_msg *m);
 int ike_hdr_parse(const uint8_t *buf, size_t len, struct ike_hdr *h);
 int ike_payloads_parse(uint8_t first, const uint8_t *buf, size_t len,

@@ -47,6 +47,7 @@ static const struct alg_token tokens[] = {
 	{ "prfsha256", IKE_TRANS_PRF, IKE_PRF_HMAC_SHA2_256, 0, FOR_IKE },
 	{ "prfsha384", IKE_TRANS_PRF, IKE_PRF_HMAC_SHA2_384, 0, FOR_IKE },
 	{ "prfsha512", IKE_TRANS_PRF, IKE_PRF_HMAC_SHA2_512, 0, FOR_IKE },
+	{ "prfaesxcbc", IKE_TRANS_PRF, IKE_PRF_AES128_XCBC, 0, FOR_IKE },
 	{ "modp2048", IKE_TRANS_KE, IKE_KE_MODP2048, 0, FOR_BOTH },
 	{ "modp3072", IKE_TRANS_KE, IKE_KE_MODP3072, 0, FOR_BOTH },
 	{ "ecp256", IKE_TRANS_KE, IKE_KE_ECP256, 0, FOR_BOTH },
@@ -311,8 +312,11 @@ static bool match(const struct ike_proposal *mine, const struct ike_proposal *pe
 		  struct ike_proposal *chosen)
 {
 	memset(chosen, 0, sizeof(*chosen));
+	/* RFC 7296 §3.3.6: a transform type or attribute we do not know makes
+	 * the whole proposal unacceptable */
 	for (unsigned int i = 0; i < peer->n; i++)
-		if (peer->xf[i].unknown_attr)	/* RFC 7296 §3.3.6 */
+		if (peer->xf[i].unknown_attr || !memchr(type_order, peer->xf[i].type,
+							 sizeof(type_order)))
 			return false;
 	for (size_t t = 0; t < sizeof(type_order); t++) {
 		uint8_t type = type_order[t];

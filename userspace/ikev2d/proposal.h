@@ -10,7 +10,9 @@
  *
  * Selection (RFC 7296 §2.7) is the responder's: the first of our own
  * proposals that the peer offers wins, and within it, for each transform
- * type, the first of our algorithms the peer's proposal lists.
+ * type, the first of our algorithms the peer's proposal lists. A peer
+ * proposal with a transform type or attribute we do not know is skipped
+ * (§3.3.6).
  */
 #ifndef PROPOSAL_H
 #define PROPOSAL_H

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ike_crypto tests against published vectors:
- *  - HMAC PRFs: RFC 2202 / RFC 4231 test case 2;
+ *  - HMAC PRFs: RFC 2202 / RFC 4231 test case 2; AES-XCBC: RFC 3566 and
+ *    RFC 4434;
  *  - SKEYSEED, prf+ (DKM), Child SA KEYMAT with and without PFS and
  *    SKEYSEED(Rekey): NIST CAVS SP 800-135 IKEv2 sample vectors (SHA-1: all
  *    five outputs; SHA-256/384: SKEYSEED, DKM and SKEYSEED(Rekey)). The
@@ -42,6 +43,72 @@ static void test_prf_hmac(void **state)
 	check_hmac(IKE_PRF_HMAC_SHA2_512,
 		   "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
 		   "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
+}
+
+/* RFC 3566 §4 test cases 1-6 (key 000102..0f, message 00 01 02 .. of the
+ * given length) and RFC 4434 §4 (PRF with 10- and 18-byte keys). */
+static void test_prf_aes_xcbc(void **state)
+{
+	static const struct {
+		size_t len;
+		const char *mac;
+	} v[] = {
+		{ 0, "75f0251d528ac01c4573dfd584d79f29" },
+		{ 3, "5b376580ae2f19afe7219ceef172756f" },
+		{ 16, "d2a246fa349b68a79998a4394ff7a263" },
+		{ 20, "47f51b4564966215b8985c63055ed308" },
+		{ 32, "f54f0ec8d2b9f3d36807734bd5283fd4" },
+		{ 34, "becbb3bccdb518a30677d5481fb6b4d8" },
+	};
+	uint8_t key[18], msg[34], out[16];
+	struct ike_buf m;
+
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = i;
+	memcpy(key, msg, 16);
+	key[16] = 0xed;
+	key[17] = 0xcb;
+	assert_int_equal(ike_prf_size(IKE_PRF_AES128_XCBC), 16);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		m = IKE_BUF(msg, v[i].len);
+		assert_int_equal(ike_prf(IKE_PRF_AES128_XCBC, IKE_BUF(key, 16), &m, 1, out), 0);
+		assert_hex_equal(out, 16, v[i].mac);
+	}
+	/* the message may come in pieces that straddle blocks */
+	const struct ike_buf parts[] = { IKE_BUF(msg, 5), IKE_BUF(msg + 5, 0),
+					 IKE_BUF(msg + 5, 13), IKE_BUF(msg + 18, 16) };
+	assert_int_equal(ike_prf(IKE_PRF_AES128_XCBC, IKE_BUF(key, 16), parts, 4, out), 0);
+	assert_hex_equal(out, 16, "becbb3bccdb518a30677d5481fb6b4d8");
+	m = IKE_BUF(msg, 20);
+	assert_int_equal(ike_prf(IKE_PRF_AES128_XCBC, IKE_BUF(key, 10), &m, 1, out), 0);
+	assert_hex_equal(out, 16, "0fa087af7d866e7653434e602fdde835");
+	assert_int_equal(ike_prf(IKE_PRF_AES128_XCBC, IKE_BUF(key, 18), &m, 1, out), 0);
+	assert_hex_equal(out, 16, "8cd3c93ae598a9803006ffb67c40e9e4");
+}
+
+/* §2.14: with AES-XCBC only the first 64 bits of each nonce key SKEYSEED
+ * (expected value from a Python AES-XCBC over cryptography's AES). */
+static void test_skeyseed_xcbc(void **state)
+{
+	uint8_t ni[32], nr[32], gir[32], out[16];
+
+	for (size_t i = 0; i < 32; i++) {
+		ni[i] = 0x10 + i;
+		nr[i] = 0x40 + i;
+		gir[i] = 0x80 + i;
+	}
+	assert_int_equal(ike_skeyseed(IKE_PRF_AES128_XCBC, IKE_BUF(ni, 32), IKE_BUF(nr, 32),
+				      IKE_BUF(gir, 32), out), 0);
+	assert_hex_equal(out, 16, "b971969f2e87bd02061055cec35e80d5");
+	ni[8] ^= 0xff;
+	nr[31] ^= 0xff;
+	assert_int_equal(ike_skeyseed(IKE_PRF_AES128_XCBC, IKE_BUF(ni, 32), IKE_BUF(nr, 32),
+				      IKE_BUF(gir, 32), out), 0);
+	assert_hex_equal(out, 16, "b971969f2e87bd02061055cec35e80d5");
+	ni[7] ^= 1;
+	assert_int_equal(ike_skeyseed(IKE_PRF_AES128_XCBC, IKE_BUF(ni, 32), IKE_BUF(nr, 32),
+				      IKE_BUF(gir, 32), out), 0);
+	assert_memory_not_equal(out, "\xb9\x71\x96\x9f\x2e\x87\xbd\x02", 8);
 }
 
 struct cavp {
@@ -206,7 +273,7 @@ static void test_prf_errors(void **state)
 	assert_int_equal(ike_prf_plus(IKE_PRF_HMAC_SHA1, IKE_BUF("k", 1), &seed, 1, out,
 				      255 * 20 + 1), -EINVAL);
 	assert_int_equal(ike_prf(99, IKE_BUF("k", 1), &seed, 1, out), -ENOTSUP);
-	assert_int_equal(ike_prf_size(IKE_PRF_AES128_XCBC), 0);
+	assert_int_equal(ike_prf_size(99), 0);
 	/* keying material sizes (RFC 5282 §7.1, RFC 7634 §2, RFC 4868 §2.1) */
 	assert_int_equal(ike_encr_keymat_len(IKE_ENCR_AES_GCM_16, 256), 36);
 	assert_int_equal(ike_encr_keymat_len(IKE_ENCR_AES_CBC, 128), 16);
@@ -736,6 +803,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prf_hmac),
+		cmocka_unit_test(test_prf_aes_xcbc),
+		cmocka_unit_test(test_skeyseed_xcbc),
 		cmocka_unit_test(test_cavp_sha1),
 		cmocka_unit_test(test_cavp_sha256),
 		cmocka_unit_test(test_cavp_sha384),

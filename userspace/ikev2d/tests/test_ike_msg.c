@@ -600,6 +600,80 @@ static void test_eap(void **state)
 	assert_int_equal(ike_parse_eap(IKE_BUF(b, 3), &eap), IKE_ERR_SYNTAX);
 }
 
+/*
+ * Real traffic: IKE_SA_INIT request and an encrypted INFORMATIONAL
+ * response from Wireshark's test capture ikev2-decrypt-aes128ccm12.pcap
+ * (as quoted in scapy's test/contrib/ikev2.uts), UDP payloads only.
+ */
+static const char ws_init[] =
+	"ea684d21597afd3600000000000000002120220800000000000000f822000028"
+	"00000024010100030300000c0100000f800e0080030000080200000500000008"
+	"04000013280000480013000032c6dffe5c43b0d5811f7eaaa84c9f78bf99b906"
+	"9c2b072e0b82f46bf6f66dd45f97ef89ee285fd5df527a44776b529fc9d8a909"
+	"d842a6fb59b96a095395617229000024b655462d6f4b66f872ccd7f0f4b48577"
+	"32921339cbaa5237edba244f262b68232900001c00004004949c9db5739d75a9"
+	"74a49c184618369b34b7f9422900001c000040053e721b46be07d53111425d7f"
+	"80d2c6e220c6072e000000100000402f0001000200030004";
+static const char ws_info[] =
+	"ea684d21597afd36d9fe2ab22dac23ac2e202520000000020000003500000019"
+	"a80c957bac15c3f8afdf315a81cc4b7c40e8660d44";
+
+static void test_wireshark_capture(void **state)
+{
+	static const uint16_t notes[] = { IKE_N_NAT_DETECTION_SOURCE_IP,
+					  IKE_N_NAT_DETECTION_DESTINATION_IP,
+					  IKE_N_SIGNATURE_HASH_ALGORITHMS };
+	uint8_t buf[512], out[512];
+	size_t len = unhex(ws_init, buf, sizeof(buf));
+	struct ike_sa_payload sa;
+	struct ike_notify n[3];
+	struct ike_buf nonce;
+	struct ike_wbuf w;
+	struct ike_msg m;
+	struct ike_ke ke;
+
+	assert_int_equal(ike_msg_parse(buf, len, &m), IKE_OK);
+	assert_int_equal(m.hdr.exchange, IKE_SA_INIT);
+	assert_int_equal(m.n, 6);
+	assert_int_equal(ike_parse_sa(m.pl[0].body, &sa), IKE_OK);
+	assert_int_equal(sa.prop[0].xf[0].id, 15);	/* ENCR_AES_CCM_12 */
+	assert_int_equal(sa.prop[0].xf[0].key_len, 128);
+	assert_int_equal(sa.prop[0].xf[1].id, IKE_PRF_HMAC_SHA2_256);
+	assert_int_equal(sa.prop[0].xf[2].id, IKE_KE_ECP256);
+	assert_int_equal(ike_parse_ke(m.pl[1].body, &ke), IKE_OK);
+	assert_int_equal(ke.group, IKE_KE_ECP256);
+	assert_int_equal(ike_parse_nonce(m.pl[2].body, &nonce), IKE_OK);
+	assert_int_equal(nonce.len, 32);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(ike_parse_notify(m.pl[3 + i].body, &n[i]), IKE_OK);
+		assert_int_equal(n[i].type, notes[i]);
+	}
+	assert_int_equal(n[0].data.len, 20);
+	assert_hex_equal(n[2].data.ptr, n[2].data.len, "0001000200030004");
+
+	/* encoding what was parsed gives the peer's bytes back */
+	ike_wbuf_init(&w, out, sizeof(out));
+	ike_put_hdr(&w, &m.hdr);
+	ike_put_sa(&w, &sa);
+	ike_put_ke(&w, &ke);
+	ike_put_nonce(&w, nonce);
+	for (int i = 0; i < 3; i++)
+		ike_put_notify(&w, &n[i]);
+	assert_int_equal(ike_wbuf_finish(&w), len);
+	assert_memory_equal(out, buf, len);
+
+	/* an empty protected INFORMATIONAL response: SK with no inner chain */
+	len = unhex(ws_info, buf, sizeof(buf));
+	assert_int_equal(ike_msg_parse(buf, len, &m), IKE_OK);
+	assert_int_equal(m.hdr.exchange, IKE_INFORMATIONAL);
+	assert_int_equal(m.hdr.flags, IKE_FLAG_RESPONSE);
+	assert_int_equal(m.hdr.msg_id, 2);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.pl[0].type, IKE_PL_SK);
+	assert_int_equal(m.pl[0].sk_first, IKE_PL_NONE);
+	assert_int_equal(m.pl[0].body.len, 21);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -625,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_ts_malformed),
 		cmocka_unit_test(test_cp),
 		cmocka_unit_test(test_eap),
+		cmocka_unit_test(test_wireshark_capture),
 	};
 
 	return cmocka_run_group_tests_name("ike_msg", tests, NULL, NULL);

@@ -53,6 +53,9 @@ static void test_parse_ike(void **state)
 	      { 2, 6, 0 }, { 2, 2, 0 }, { 4, 20, 0 }, { 4, 14, 0 });
 	CHECK("chacha20poly1305-prfsha256-curve25519", IKE_PROTO_IKE,
 	      { 1, 28, 0 }, { 2, 5, 0 }, { 4, 31, 0 });
+	/* PRF_AES128_XCBC = 4 */
+	CHECK("aes128gcm16-prfaesxcbc-ecp256", IKE_PROTO_IKE,
+	      { 1, 20, 128 }, { 2, 4, 0 }, { 4, 19, 0 });
 }
 
 static void test_parse_esp(void **state)
@@ -220,6 +223,10 @@ static void test_select_none(void **state)
 	offer(&sa, "aes128-sha256-modp3072", IKE_PROTO_IKE);
 	assert_int_equal(proposal_select(&mine, 1, &sa, &c), 0);
 	sa.prop[0].xf[0].unknown_attr = true;
+	assert_int_equal(proposal_select(&mine, 1, &sa, &c), -ENOENT);
+	/* so does a transform type we do not know (e.g. RFC 9370's ADDKE1 = 6) */
+	sa.prop[0].xf[0].unknown_attr = false;
+	sa.prop[0].xf[sa.prop[0].n++] = (struct ike_transform){ .type = 6, .id = 31 };
 	assert_int_equal(proposal_select(&mine, 1, &sa, &c), -ENOENT);
 }
 

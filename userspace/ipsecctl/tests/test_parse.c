@@ -165,6 +165,10 @@ static void test_add_every_keyword(void **state)
 	assert_int_equal(p.sel.proto, IPPROTO_UDPLITE);
 	add_ok("dir out proto 0x32 action bypass", &p);
 	assert_int_equal(p.sel.proto, IPPROTO_ESP);
+	add_ok("dir out priority 010 action bypass", &p);
+	assert_int_equal(p.priority, 10);	/* decimal, not octal */
+	add_ok("dir out priority 0x10 action bypass", &p);
+	assert_int_equal(p.priority, 16);
 	add_ok("dir out priority 0 action bypass", &p);
 	assert_true(p.has_priority);
 	assert_int_equal(p.priority, 0);
@@ -266,6 +270,10 @@ static const struct {
 	{ "dir out pfp src, action protect", 3, "\"\" is not one of" },
 	{ "dir out pfp src action bypass", -1, "pfp needs action protect" },
 	{ "dir out priority -1 action bypass", 3, "bad priority \"-1\"" },
+	{ "dir out priority 0x action bypass", 3, "bad priority \"0x\"" },
+	{ "dir out priority +5 action bypass", 3, "bad priority \"+5\"" },
+	{ "dir out priority 1e3 action bypass", 3, "bad priority \"1e3\"" },
+	{ "dir out priority \" 5\" action bypass", 3, "bad priority \" 5\"" },
 	{ "dir out priority 4294967296 action bypass", 3, "bad priority \"4294967296\"" },
 	{ "dir out action bypass ipsec esp", -1, "need action protect" },
 	{ "dir out action discard reqid 1", -1, "need action protect" },
