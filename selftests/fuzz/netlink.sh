@@ -19,6 +19,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 messages=${NFSEC_FUZZ_MESSAGES:-200000}
 threads=${NFSEC_FUZZ_THREADS:-4}
 seed=${NFSEC_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+extra=${NFSEC_FUZZ_ARGS:-}
 pings=()
 
 stop_traffic() {
@@ -42,10 +43,10 @@ pings+=($!)
 ip netns exec a ping -q -i 0.01 fd00::2 >/dev/null 2>&1 &
 pings+=($!)
 
-log "nlfuzz -n $messages -t $threads -s $seed (NFSEC_FUZZ_MESSAGES, _THREADS, _SEED)"
+log "nlfuzz -n $messages -t $threads -s $seed $extra (NFSEC_FUZZ_MESSAGES, _THREADS, _SEED, _ARGS)"
 out=$(mktemp)
 rc=0
-n a "$dir/nlfuzz" -n "$messages" -t "$threads" -s "$seed" -q >"$out" 2>&1 || rc=$?
+n a "$dir/nlfuzz" -n "$messages" -t "$threads" -s "$seed" $extra -q >"$out" 2>&1 || rc=$?
 sed 's/^/# /' "$out"
 check "ping kept running during the fuzzing" kill -0 "${pings[@]}"
 stop_traffic

@@ -3,7 +3,7 @@
  * nlfuzz: structured-random and mutated requests to the nfsec generic
  * netlink family, from several threads, then a model check.
  *
- *   nlfuzz [-n MESSAGES] [-t THREADS] [-s SEED] [-q]
+ *   nlfuzz [-n MESSAGES] [-t THREADS] [-s SEED] [-m MODEL-OPS] [-E] [-q]
  *
  * Fuzz phase: every thread sends its share of MESSAGES on its own socket.
  * A message is either valid (POLICY_NEW/DEL/GET/FLUSH/REPLACE, LOOKUP,
@@ -20,6 +20,9 @@
  * Model phase (one thread, when the module implements POLICY_NEW): flush,
  * apply random valid POLICY_NEW/DEL, track the ids the kernel accepted,
  * then dump and compare ids, directions, actions and priorities.
+ *
+ * -E turns extended acks off: the kernel then neither reports the bad
+ * attribute nor dumps its policy into the ack (to fuzz past a bug there).
  *
  * Exit status: 0 fine, 1 model mismatch or a reply that breaks the
  * protocol, 2 usage, 3 no nfsec family. With one thread, a seed gives the
@@ -168,7 +171,8 @@ struct attr_set {
 
 #define SET(n, a) { #n, sizeof(a) / sizeof(a[0]) - 1, a }
 extern const struct attr_set set_top, set_policy, set_sel, set_addr, set_ipsec,
-	set_pstats, set_lookup, set_stats, set_dirst, set_dropst, set_cpust, set_acq;
+	set_pstats, set_lookup, set_stats, set_dirst, set_dropst, set_cpust, set_acq,
+	set_sa, set_alg, set_encap, set_life, set_path, set_sastats, set_expire;
 
 static const struct attr_spec a_addr[] = {
 	[NFSEC_ADDR_A_START] = { K_ADDR },
@@ -264,6 +268,67 @@ static const struct attr_spec a_acq[] = {
 	[NFSEC_ACQUIRE_A_PACKET_SPORT] = { K_U16 },
 	[NFSEC_ACQUIRE_A_PACKET_DPORT] = { K_U16 },
 };
+static const struct attr_spec a_alg[] = {
+	[NFSEC_ALG_A_NAME] = { K_STR, .max = NFSEC_ALG_NAME_MAX },
+	[NFSEC_ALG_A_KEY] = { K_ADDR },		/* binary; put_addr varies lengths */
+	[NFSEC_ALG_A_ICV_BITS] = { K_U32, .max = 256 },
+};
+static const struct attr_spec a_encap[] = {
+	[NFSEC_ENCAP_A_SPORT] = { K_U16 },
+	[NFSEC_ENCAP_A_DPORT] = { K_U16 },
+};
+static const struct attr_spec a_life[] = {
+	[NFSEC_LIFETIME_A_PAD] = { K_NONE },
+	[NFSEC_LIFETIME_A_BYTES] = { K_U64 },
+	[NFSEC_LIFETIME_A_PACKETS] = { K_U64 },
+	[NFSEC_LIFETIME_A_ADD_SECONDS] = { K_U64 },
+	[NFSEC_LIFETIME_A_USE_SECONDS] = { K_U64 },
+};
+static const struct attr_spec a_sastats[] = {
+	[NFSEC_SA_STATS_A_PAD] = { K_NONE },
+	[NFSEC_SA_STATS_A_PACKETS] = { K_U64 },
+	[NFSEC_SA_STATS_A_BYTES] = { K_U64 },
+	[NFSEC_SA_STATS_A_DROP] = { K_NEST, &set_dropst },
+	[NFSEC_SA_STATS_A_REPLAY_TOP] = { K_U64 },
+};
+static const struct attr_spec a_sa[] = {
+	[NFSEC_SA_A_PAD] = { K_NONE },
+	[NFSEC_SA_A_SPI] = { K_U32 },
+	[NFSEC_SA_A_PROTO] = { K_U8 },
+	[NFSEC_SA_A_MODE] = { K_U8, .max = NFSEC_MODE_MAX },
+	[NFSEC_SA_A_DIR] = { K_U8, .max = NFSEC_DIR_MAX },
+	[NFSEC_SA_A_FAMILY] = { K_U16, .max = AF_INET6 },
+	[NFSEC_SA_A_SRC] = { K_ADDR },
+	[NFSEC_SA_A_DST] = { K_ADDR },
+	[NFSEC_SA_A_REQID] = { K_U32 },
+	[NFSEC_SA_A_SEL] = { K_NEST, &set_sel },
+	[NFSEC_SA_A_AEAD] = { K_NEST, &set_alg },
+	[NFSEC_SA_A_ENC] = { K_NEST, &set_alg },
+	[NFSEC_SA_A_AUTH] = { K_NEST, &set_alg },
+	[NFSEC_SA_A_REPLAY_WINDOW] = { K_U32, .max = NFSEC_REPLAY_WINDOW_MAX },
+	[NFSEC_SA_A_FLAGS] = { K_U32, .max = __NFSEC_SA_F_ALL },
+	[NFSEC_SA_A_DF] = { K_U8, .max = NFSEC_DF_MAX },
+	[NFSEC_SA_A_DSCP] = { K_U8, .max = 63 },
+	[NFSEC_SA_A_ENCAP] = { K_NEST, &set_encap },
+	[NFSEC_SA_A_LIFETIME_SOFT] = { K_NEST, &set_life },
+	[NFSEC_SA_A_LIFETIME_HARD] = { K_NEST, &set_life },
+	[NFSEC_SA_A_TFC_PAD] = { K_U32 },
+	[NFSEC_SA_A_MTU] = { K_U32 },
+	[NFSEC_SA_A_SEQ] = { K_U64 },
+	[NFSEC_SA_A_STATS] = { K_NEST, &set_sastats },
+	[NFSEC_SA_A_CURRENT] = { K_NEST, &set_life },
+};
+static const struct attr_spec a_path[] = {
+	[NFSEC_SA_PATH_A_FAMILY] = { K_U16, .max = AF_INET6 },
+	[NFSEC_SA_PATH_A_SRC] = { K_ADDR },
+	[NFSEC_SA_PATH_A_DST] = { K_ADDR },
+	[NFSEC_SA_PATH_A_ENCAP] = { K_NEST, &set_encap },
+};
+static const struct attr_spec a_expire[] = {
+	[NFSEC_EXPIRE_A_SA] = { K_NEST, &set_sa },
+	[NFSEC_EXPIRE_A_HARD] = { K_U8, .max = 1 },
+	[NFSEC_EXPIRE_A_REASON] = { K_U8, .max = __NFSEC_EXPIRE_MAX - 1 },
+};
 static const struct attr_spec a_top[] = {
 	[NFSEC_A_POLICY] = { K_NEST, &set_policy },
 	[NFSEC_A_POLICY_LIST] = { K_LIST, &set_policy },
@@ -273,6 +338,12 @@ static const struct attr_spec a_top[] = {
 	[NFSEC_A_LOOKUP] = { K_NEST, &set_lookup },
 	[NFSEC_A_STATS] = { K_NEST, &set_stats },
 	[NFSEC_A_ACQUIRE] = { K_NEST, &set_acq },
+	[NFSEC_A_SA] = { K_NEST, &set_sa },
+	[NFSEC_A_SA_PATH] = { K_NEST, &set_path },
+	[NFSEC_A_SHOW_KEYS] = { K_FLAG },
+	[NFSEC_A_SPI_MIN] = { K_U32 },
+	[NFSEC_A_SPI_MAX] = { K_U32 },
+	[NFSEC_A_EXPIRE] = { K_NEST, &set_expire },
 };
 
 const struct attr_set set_top = SET(top, a_top), set_policy = SET(policy, a_policy),
@@ -280,11 +351,15 @@ const struct attr_set set_top = SET(top, a_top), set_policy = SET(policy, a_poli
 	set_ipsec = SET(ipsec, a_ipsec), set_pstats = SET(pstats, a_pstats),
 	set_lookup = SET(lookup, a_lookup), set_stats = SET(stats, a_stats),
 	set_dirst = SET(dirst, a_dirst), set_dropst = SET(dropst, a_dropst),
-	set_cpust = SET(cpust, a_cpust), set_acq = SET(acq, a_acq);
+	set_cpust = SET(cpust, a_cpust), set_acq = SET(acq, a_acq),
+	set_sa = SET(sa, a_sa), set_alg = SET(alg, a_alg), set_encap = SET(encap, a_encap),
+	set_life = SET(life, a_life), set_path = SET(path, a_path),
+	set_sastats = SET(sastats, a_sastats), set_expire = SET(expire, a_expire);
 
 static const struct attr_set *const all_sets[] = {
 	&set_top, &set_policy, &set_sel, &set_addr, &set_ipsec, &set_pstats,
 	&set_lookup, &set_stats, &set_dirst, &set_dropst, &set_cpust, &set_acq,
+	&set_sa, &set_alg, &set_encap, &set_life, &set_path, &set_sastats, &set_expire,
 };
 #define N_SETS (sizeof(all_sets) / sizeof(all_sets[0]))
 
@@ -589,6 +664,122 @@ static void remember_id(struct rng *r, uint32_t id)
 
 static uint16_t family_id;
 
+/* The identity of an SA (SPI, PROTO, FAMILY, DST): few SPIs, so that the
+ * threads create, update and delete the same SAs. */
+static void put_sa_id(struct rng *r, struct msg *m, bool full)
+{
+	static const uint8_t a4[2][4] = { { 10, 0, 0, 1 }, { 10, 0, 0, 2 } };
+	static const uint8_t a6[2][16] = { { 0xfd, [15] = 1 }, { 0xfd, [15] = 2 } };
+	bool v4 = chance(r, 70), out = chance(r, 50);
+	const uint8_t *src = v4 ? a4[!out] : a6[!out], *dst = v4 ? a4[out] : a6[out];
+	uint8_t key[36];
+	long alg;
+
+	put_u32(m, NFSEC_SA_A_SPI, 0x100 + below(r, 32));
+	put_u8(m, NFSEC_SA_A_PROTO, chance(r, 85) ? IPPROTO_ESP : IPPROTO_AH);
+	put_u16(m, NFSEC_SA_A_FAMILY, v4 ? AF_INET : AF_INET6);
+	put_attr(m, NFSEC_SA_A_DST, dst, v4 ? 4 : 16);
+	if (!full)
+		return;
+	put_attr(m, NFSEC_SA_A_SRC, src, v4 ? 4 : 16);
+	put_u8(m, NFSEC_SA_A_MODE, chance(r, 70) ? NFSEC_MODE_TRANSPORT : NFSEC_MODE_TUNNEL);
+	put_u8(m, NFSEC_SA_A_DIR, out ? NFSEC_DIR_OUT : NFSEC_DIR_IN);
+	put_u32(m, NFSEC_SA_A_REQID, 1 + below(r, 16));
+	put_u32(m, NFSEC_SA_A_REPLAY_WINDOW, chance(r, 20) ? 0 : 32 << below(r, 8));
+	if (chance(r, 30))
+		put_u32(m, NFSEC_SA_A_FLAGS, NFSEC_SA_F_ESN);
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = rnd(r);
+	/* ESP: AEAD, or ENC + AUTH; AH: AUTH (an ESP SA with AUTH only is
+	 * refused, which is fine too) */
+	if (chance(r, 60)) {
+		alg = nest_start(m, NFSEC_SA_A_AEAD);
+		put_str(m, NFSEC_ALG_A_NAME, "rfc4106(gcm(aes))");
+		put_attr(m, NFSEC_ALG_A_KEY, key, 20);
+		put_u32(m, NFSEC_ALG_A_ICV_BITS, 128);
+		nest_end(m, alg);
+	} else {
+		alg = nest_start(m, NFSEC_SA_A_ENC);
+		put_str(m, NFSEC_ALG_A_NAME, "cbc(aes)");
+		put_attr(m, NFSEC_ALG_A_KEY, key, 16);
+		nest_end(m, alg);
+		alg = nest_start(m, NFSEC_SA_A_AUTH);
+		put_str(m, NFSEC_ALG_A_NAME, "hmac(sha256)");
+		put_attr(m, NFSEC_ALG_A_KEY, key, 32);
+		put_u32(m, NFSEC_ALG_A_ICV_BITS, 128);
+		nest_end(m, alg);
+	}
+	if (chance(r, 20)) {
+		alg = nest_start(m, NFSEC_SA_A_ENCAP);
+		put_u16(m, NFSEC_ENCAP_A_SPORT, 4500);
+		put_u16(m, NFSEC_ENCAP_A_DPORT, 4500);
+		nest_end(m, alg);
+	}
+	if (chance(r, 20)) {
+		alg = nest_start(m, NFSEC_SA_A_LIFETIME_HARD);
+		put_attr(m, NFSEC_LIFETIME_A_PACKETS, &(uint64_t){ 1 + below(r, 100) }, 8);
+		nest_end(m, alg);
+	}
+}
+
+static void gen_sa(struct rng *r, struct msg *m, uint8_t *cmd, bool *dump)
+{
+	uint16_t flags = NLM_F_REQUEST | NLM_F_ACK;
+	long nest;
+
+	switch (below(r, 8)) {
+	case 0: case 1:
+		*cmd = NFSEC_CMD_SA_NEW;
+		break;
+	case 2:
+		*cmd = NFSEC_CMD_SA_DEL;
+		break;
+	case 3:
+		*cmd = NFSEC_CMD_SA_UPDATE;
+		break;
+	case 4:
+		*cmd = NFSEC_CMD_SPI_ALLOC;
+		break;
+	case 5:
+		*cmd = NFSEC_CMD_SA_GET;
+		*dump = true;
+		break;
+	case 6:
+		*cmd = NFSEC_CMD_SA_GET;
+		break;
+	default:
+		*cmd = chance(r, 10) ? NFSEC_CMD_SA_FLUSH : NFSEC_CMD_SA_GET;
+		*dump = *cmd == NFSEC_CMD_SA_GET;
+		break;
+	}
+	msg_init(m, family_id, *cmd, flags | (*dump ? NLM_F_DUMP : 0));
+	if (*cmd == NFSEC_CMD_SA_FLUSH || (*dump && chance(r, 50)))
+		return;
+	if (*dump) {
+		nest = nest_start(m, NFSEC_A_SA);
+		put_u8(m, NFSEC_SA_A_PROTO, IPPROTO_ESP);
+		nest_end(m, nest);
+		return;
+	}
+	if (chance(r, 20) && (*cmd == NFSEC_CMD_SA_GET))
+		put_attr(m, NFSEC_A_SHOW_KEYS, NULL, 0);
+	nest = nest_start(m, NFSEC_A_SA);
+	put_sa_id(r, m, *cmd == NFSEC_CMD_SA_NEW);
+	nest_end(m, nest);
+	if (*cmd == NFSEC_CMD_SA_UPDATE) {
+		static const uint8_t a[4] = { 10, 0, 0, 3 };
+
+		nest = nest_start(m, NFSEC_A_SA_PATH);
+		put_u16(m, NFSEC_SA_PATH_A_FAMILY, AF_INET);
+		put_attr(m, NFSEC_SA_PATH_A_SRC, a, 4);
+		put_attr(m, NFSEC_SA_PATH_A_DST, a, 4);
+		nest_end(m, nest);
+	} else if (*cmd == NFSEC_CMD_SPI_ALLOC && chance(r, 50)) {
+		put_u32(m, NFSEC_A_SPI_MIN, 0x100);
+		put_u32(m, NFSEC_A_SPI_MAX, 0x100 + below(r, 64));
+	}
+}
+
 static void gen_valid(struct rng *r, struct msg *m, uint8_t *cmd, bool *dump)
 {
 	uint16_t flags = NLM_F_REQUEST | NLM_F_ACK;
@@ -596,6 +787,10 @@ static void gen_valid(struct rng *r, struct msg *m, uint8_t *cmd, bool *dump)
 	long nest;
 
 	*dump = false;
+	if (chance(r, 25)) {
+		gen_sa(r, m, cmd, dump);
+		return;
+	}
 	switch (below(r, 16)) {
 	case 0: case 1: case 2: case 3: case 4:
 		*cmd = NFSEC_CMD_POLICY_NEW;
@@ -744,6 +939,8 @@ static void gen_random(struct rng *r, struct msg *m, uint8_t *cmd, bool *dump)
 
 /* ---- talking to the kernel -------------------------------------------- */
 
+static bool ext_ack = true;
+
 static int nl_open(void)
 {
 	struct timeval tv = { RECV_TIMEOUT_MS / 1000, (RECV_TIMEOUT_MS % 1000) * 1000 };
@@ -756,7 +953,8 @@ static int nl_open(void)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (ext_ack)
+		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		close(fd);
@@ -1231,7 +1429,8 @@ static double now(void)
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-n MESSAGES] [-t THREADS] [-s SEED] [-m MODEL-OPS] [-q]\n", prog);
+	fprintf(stderr, "usage: %s [-n MESSAGES] [-t THREADS] [-s SEED] [-m MODEL-OPS] [-E] [-q]\n",
+		prog);
 	exit(2);
 }
 
@@ -1247,7 +1446,7 @@ int main(int argc, char **argv)
 	int opt, ret = 0;
 	char *end;
 
-	while ((opt = getopt(argc, argv, "n:t:s:m:qh")) != -1) {
+	while ((opt = getopt(argc, argv, "n:t:s:m:Eqh")) != -1) {
 		switch (opt) {
 		case 'n': messages = strtoull(optarg, &end, 0); if (*end) usage(argv[0]); break;
 		case 't': threads = strtoul(optarg, &end, 0); if (*end) usage(argv[0]); break;
@@ -1255,6 +1454,7 @@ int main(int argc, char **argv)
 			  if (*end) usage(argv[0]);
 			  break;
 		case 'm': model_ops = strtoul(optarg, &end, 0); if (*end) usage(argv[0]); break;
+		case 'E': ext_ack = false; break;
 		case 'q': quiet = true; break;
 		default: usage(argv[0]);
 		}
