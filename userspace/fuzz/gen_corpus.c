@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ike_crypto.h"
 #include "ike_msg.h"
 #include "proposal.h"
 #include "ts.h"
@@ -72,6 +73,35 @@ static size_t ts_body(uint8_t *out, size_t cap, const char *const *sels, size_t 
 	return len - IKE_GENERIC_HDR_LEN;
 }
 
+/* fuzz_sk_peer: suite byte, first inner type, then IV | ciphertext of the
+ * chain under the target's fixed keys (the target appends the ICV). */
+static void sk_peer(const char *name, uint8_t suite, const uint8_t *chain, int len)
+{
+	static const struct { uint16_t bits, integ; } s[] = {
+		{ 128, IKE_INTEG_HMAC_SHA2_256_128 }, { 256, IKE_INTEG_HMAC_SHA2_512_256 } };
+	uint8_t ekey[32], akey[64], iv[16], head[32] = { 0 }, out[2048];
+	struct ike_sk sk;
+	size_t body;
+
+	memset(ekey, 0x42, sizeof(ekey));
+	memset(akey, 0x24, sizeof(akey));
+	memset(iv, 0x5a, sizeof(iv));
+	if (len < 0 || suite >= 2 ||
+	    ike_sk_init(&sk, IKE_ENCR_AES_CBC, s[suite].bits, s[suite].integ,
+			IKE_BUF(ekey, ike_encr_keymat_len(IKE_ENCR_AES_CBC, s[suite].bits)),
+			IKE_BUF(akey, ike_integ_key_len(s[suite].integ))))
+		exit(1);
+	body = ike_sk_body_len(&sk, len);
+	out[0] = suite;
+	out[1] = IKE_PL_IDI;
+	if (body + 2 > sizeof(out) ||
+	    ike_sk_encrypt(&sk, IKE_BUF(head, sizeof(head)), iv, IKE_BUF(chain, len),
+			   out + 2, sizeof(out) - 2))
+		exit(1);
+	put("fuzz_sk_peer", name, out, 2 + body - sk.icv_len);
+	ike_sk_clear(&sk);
+}
+
 /* IKE_AUTH request with the inner chain in clear inside SK, as the
  * payloads target reads it: IDi, CERT, CERTREQ, AUTH, CP, SA, TSi, TSr, N. */
 static void ike_auth(void)
@@ -124,6 +154,8 @@ static void ike_auth(void)
 	if (ilen < 0 || len < 0)
 		exit(1);
 	put("fuzz_ike_payloads", "ike_auth_clear", msg, len);
+	sk_peer("ike_auth_cbc128", 0, inner, ilen);
+	sk_peer("ike_auth_cbc256", 1, inner, ilen);
 }
 
 /* INFORMATIONAL with DELETE, EAP, vendor ID and a NAT-D notify in clear. */
