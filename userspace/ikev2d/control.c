@@ -98,7 +98,6 @@ static void run_line(struct control *c, struct control_client *cl, char *line)
 		return;
 	}
 	line[strcspn(line, "\r")] = 0;
-	log_debug("control: %s", line);
 	ret = c->cmd(c->arg, line, out, err, sizeof(err));
 	if (ret)
 		fprintf(out, "ERR %s\n", err);

@@ -27,7 +27,6 @@ static int open_one(int family, uint16_t port)
 	} else {
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (bind(fd, &a.sa, family == AF_INET6 ? sizeof(a.sin6) : sizeof(a.sin))) {
 		int err = -errno;
 
