@@ -16,6 +16,8 @@
 #   check_eq DESC EXPECTED ACTUAL    equality with a message
 #   q CMD...                         CMD with its stdout discarded
 #   skip REASON                      exit with the skip status (4)
+#   on_exit CMD...                   run CMD when the test ends (before the
+#                                    namespaces go), e.g. to stop a daemon
 #
 # Every namespace created is deleted on exit, and the test fails if one is
 # left behind or if nfsec was left loaded by a test that loaded it.
@@ -23,6 +25,7 @@ set -eu
 
 NFSEC_SKIP=4
 _hosts=()
+_on_exit=()
 _failed=0
 _checks=0
 
@@ -142,14 +145,19 @@ q() { "$@" >/dev/null; }
 
 ping_ok() { n "$1" ping -q -c 1 -W 2 "$2" >/dev/null 2>&1; }
 
+on_exit() { _on_exit+=("$*"); }
+
 nfsec_load() {
 	modprobe nfsec
 	_loaded_nfsec=1
 }
 
 _cleanup() {
-	local rc=$? h left
+	local rc=$? h left c
 	set +e
+	for c in "${_on_exit[@]}"; do
+		eval "$c" 2>/dev/null
+	done
 	for h in "${_hosts[@]}"; do
 		ip netns del "$h" 2>/dev/null
 	done

@@ -506,6 +506,13 @@ static const char *const cmd_names[] = {
 	[NFSEC_CMD_POLICY_LOOKUP] = "policy-lookup",
 	[NFSEC_CMD_STATS_GET] = "stats-get",
 	[NFSEC_CMD_ACQUIRE] = "acquire",
+	[NFSEC_CMD_SA_NEW] = "sa-new",
+	[NFSEC_CMD_SA_UPDATE] = "sa-update",
+	[NFSEC_CMD_SA_DEL] = "sa-del",
+	[NFSEC_CMD_SA_GET] = "sa-get",
+	[NFSEC_CMD_SA_FLUSH] = "sa-flush",
+	[NFSEC_CMD_SPI_ALLOC] = "spi-alloc",
+	[NFSEC_CMD_EXPIRE] = "expire",
 };
 
 const char *nfsec_cmd_name(unsigned int cmd)

@@ -277,8 +277,10 @@ int proposal_format(const struct ike_proposal *p, char *buf, size_t len)
 			if (tokens[t].type == x->type && tokens[t].id == x->id &&
 			    tokens[t].key_len == x->key_len)
 				name = tokens[t].name;
-		/* our own ESP default stays implicit, as it is in strings */
-		if (x->type == IKE_TRANS_ESN && x->id == IKE_ESN_NO)
+		/* "no ESN" alone is the default and stays implicit, as in
+		 * strings; beside "esn" it is a real alternative */
+		if (x->type == IKE_TRANS_ESN && x->id == IKE_ESN_NO &&
+		    !has_transform(p, IKE_TRANS_ESN, IKE_ESN_YES, 0))
 			continue;
 		if (!name) {
 			snprintf(unknown, sizeof(unknown), "%u:%u", x->type, x->id);

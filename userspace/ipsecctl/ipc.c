@@ -112,6 +112,12 @@ static const char *const top_names[] = {
 	[NFSEC_A_LOOKUP] = "lookup",
 	[NFSEC_A_STATS] = "stats",
 	[NFSEC_A_ACQUIRE] = "acquire",
+	[NFSEC_A_SA] = "sa",
+	[NFSEC_A_SA_PATH] = "sa-path",
+	[NFSEC_A_SHOW_KEYS] = "show-keys",
+	[NFSEC_A_SPI_MIN] = "spi-min",
+	[NFSEC_A_SPI_MAX] = "spi-max",
+	[NFSEC_A_EXPIRE] = "expire",
 };
 static const struct attr_space *const top_sub[] = {
 	[NFSEC_A_POLICY] = &policy_space,

@@ -35,7 +35,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Options:\n"
 		"  -j, --json     JSON output, one object per line\n"
-		"  -s, --stats    show per-policy packet and byte counters\n"
+		"  -s, --stats    show per-policy packet and byte counters (list, get, lookup)\n"
 		"  -f, --file F   replace the whole SPD with the policies in F, atomically\n"
 		"                 (\"-\" reads standard input)\n"
 		"  -n, --check    with -f: validate only (parse, and ask the kernel to\n"

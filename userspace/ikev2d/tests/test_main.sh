@@ -21,7 +21,7 @@ t() {
 	fi
 }
 
-echo "1..7"
+echo "1..9"
 t "help" 0 "^Usage: ikev2d" --help
 t "version" 0 "^ikev2d (nfsec) " -V
 t "bad option" 2 "^Usage: ikev2d" --frobnicate
@@ -29,5 +29,8 @@ t "check valid" 0 "data/site-a.conf: OK, 1 connection$" -c data/site-a.conf --ch
 t "check invalid" 1 "data/broken.conf:4: esp: 'aes256-md5': unknown algorithm 'md5'" \
 	-c data/broken.conf --check
 t "check missing" 1 "data/none.conf: No such file or directory" -c data/none.conf --check
-t "no engine" 1 "no IKE exchange engine" -F -c data/site-a.conf
+t "bad log level" 2 "unknown log level 'loud'" -l loud --check -c data/site-a.conf
+t "bad number" 2 "bad number 'x'" --retransmit-tries x --check -c data/site-a.conf
+t "control socket" 1 "cannot create the control socket /nonexistent/ikev2d.sock" \
+	-F --no-kernel --socket /nonexistent/ikev2d.sock -c data/site-a.conf
 exit $fail

@@ -138,6 +138,16 @@ static void test_format(void **state)
 	assert_true(proposal_format(&p, buf, sizeof(buf)) > 0);
 	assert_string_equal(buf, "aes256gcm16-esn");
 	assert_int_equal(proposal_format(&p, buf, 5), -ENOSPC);
+	/* both ESN choices offered: "noesn" is no longer the silent default
+	 * (found by userspace/fuzz's fuzz_proposal) */
+	assert_int_equal(proposal_parse("aes128gcm16-noesn-esn", IKE_PROTO_ESP, &p, err,
+					sizeof(err)), 0);
+	assert_true(proposal_format(&p, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "aes128gcm16-noesn-esn");
+	assert_int_equal(proposal_parse("aes128gcm16-noesn", IKE_PROTO_ESP, &p, err,
+					sizeof(err)), 0);
+	assert_true(proposal_format(&p, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "aes128gcm16");
 }
 
 static struct ike_proposal parse1(const char *s, uint8_t proto)

@@ -989,6 +989,18 @@ static void test_acquire_parse(void **state)
 			"\"sport\":40312,\"dport\":22}}\n");
 		free(out);
 	}
+	{
+		char *out = NULL, want[64];
+		size_t len;
+		FILE *f = open_memstream(&out, &len);
+
+		print_event(f, NFSEC_CMD_EXPIRE, NULL);
+		fclose(f);
+		snprintf(want, sizeof(want), "event expire (%u)\n",
+			 (unsigned int)NFSEC_CMD_EXPIRE);
+		assert_string_equal(out, want);
+		free(out);
+	}
 
 	/* A truncated address is refused, not read past its end. */
 	nlmsg_free(msg);

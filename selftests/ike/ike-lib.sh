@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the IKE selftests, sourced after ../lib.sh: a strongSwan
+# charon per namespace (the recipe of /work/shared/ENVIRONMENT.md "Real
+# peers"), ikev2d per namespace, and their control channels.
+#
+#   swan_start NS DIR          charon in NS with DIR/strongswan.conf, DIR/swanctl.conf
+#   swan NS DIR ARGS...        swanctl against that charon
+#   ikev2d_start NS DIR ARGS...  ikev2d -F -c DIR/ikev2d.conf, socket DIR/ikev2d.sock
+#   ikectl DIR COMMAND...      one control-socket command; prints the reply
+#                              without the final OK, fails on ERR
+#
+# Every process started here is killed on exit, before lib.sh deletes the
+# namespaces.
+
+_ike_pids=()
+_ike_logs=()
+
+_ike_cleanup() {
+	local rc=$? p f
+	if [ $rc != 0 ]; then
+		for f in "${_ike_logs[@]}"; do
+			[ -f "$f" ] || continue
+			echo "# ---- $f (last 60 lines)"
+			tail -n 60 "$f" | sed 's/^/# /'
+		done
+	fi
+	for p in "${_ike_pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${_ike_pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	(exit $rc)
+	_cleanup
+}
+trap _ike_cleanup EXIT
+
+# swan_conf DIR: the strongswan.conf of the recipe (explicit plugin list,
+# vici socket and log in DIR, short retransmissions for the DPD tests).
+swan_conf() {
+	local dir=$1
+	mkdir -p "$dir/run"
+	cat > "$dir/strongswan.conf" <<-EOC
+	swanctl {
+		load = random nonce openssl pem pkcs1 x509 pubkey
+	}
+	charon {
+		load = random nonce openssl hmac sha1 sha2 aes gcm gmp kdf pem pkcs1 x509 pubkey socket-default kernel-netlink vici
+		install_routes = no
+		retransmit_timeout = 1
+		retransmit_base = 1.4
+		retransmit_tries = 3
+		plugins {
+			vici {
+				socket = unix://$dir/charon.vici
+			}
+		}
+		filelog {
+			charon {
+				path = $dir/charon.log
+				time_format = %T
+				default = 1
+				ike = 2
+				cfg = 2
+				flush_line = yes
+			}
+		}
+	}
+	EOC
+}
+
+swan_start() {
+	local ns=$1 dir=$2
+	[ -f "$dir/strongswan.conf" ] || swan_conf "$dir"
+	ip netns exec "$ns" env STRONGSWAN_CONF="$dir/strongswan.conf" \
+		sh -c "mount --bind '$dir/run' /run && exec /usr/lib/ipsec/charon" \
+		>"$dir/charon.out" 2>&1 &
+	_ike_pids+=($!)
+	_ike_logs+=("$dir/charon.log")
+	wait_for 20 test -S "$dir/charon.vici"
+	swan "$ns" "$dir" --load-all --noprompt --file "$dir/swanctl.conf" >"$dir/load.out" 2>&1 ||
+		{ cat "$dir/load.out"; fail "swanctl --load-all failed"; }
+}
+
+swan() {
+	local ns=$1 dir=$2
+	shift 2
+	n "$ns" timeout 60 env STRONGSWAN_CONF="$dir/strongswan.conf" \
+		swanctl "$@" --uri "unix://$dir/charon.vici"
+}
+
+ikev2d_start() {
+	local ns=$1 dir=$2
+	shift 2
+	# ip netns exec, not n: $! must be ikev2d itself, not a subshell
+	ip netns exec "$ns" ikev2d -F -d -c "$dir/ikev2d.conf" --socket "$dir/ikev2d.sock" "$@" \
+		>"$dir/ikev2d.log" 2>&1 &
+	_ike_pids+=($!)
+	_ike_logs+=("$dir/ikev2d.log")
+	_ikev2d_pid=$!
+	wait_for 10 test -S "$dir/ikev2d.sock"
+}
+
+ikectl() {
+	local dir=$1
+	shift
+	python3 - "$dir/ikev2d.sock" "$*" <<-'EOP'
+	import socket, sys
+	s = socket.socket(socket.AF_UNIX)
+	s.connect(sys.argv[1])
+	s.sendall((sys.argv[2] + "\n").encode())
+	buf = b""
+	while True:
+	    lines = buf.decode().splitlines()
+	    if lines and (lines[-1] == "OK" or lines[-1].startswith("ERR")) and buf.endswith(b"\n"):
+	        break
+	    d = s.recv(65536)
+	    if not d:
+	        break
+	    buf += d
+	lines = buf.decode().splitlines()
+	print("\n".join(lines[:-1]))
+	if not lines or lines[-1] != "OK":
+	    print(lines[-1] if lines else "no answer", file=sys.stderr)
+	    sys.exit(1)
+	EOP
+}

@@ -1,0 +1,212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ikev2d against strongSwan's charon with pre-shared keys: ikev2d as
+# initiator and as responder, for aes128gcm16-prfsha256-x25519 / esp
+# aes128gcm16 and aes128-sha256-modp2048 / esp aes128-sha256; the
+# INVALID_KE_PAYLOAD round trip; Delete from either side; DPD when the
+# peer disappears, in both directions.
+#
+#   a: ikev2d  10.0.0.1 <--veth--> 10.0.0.2  b: charon (XFRM)
+#      id ikev2d.example                        id swan.example
+#      local-ts 10.1.0.0/24                     local_ts 10.2.0.0/24
+#      remote-ts 10.2.0.0/16 (narrowed)         remote_ts 10.1.0.0/24
+#
+# ikev2d runs with --no-kernel: nfsec does not implement the SA commands
+# yet, so only the IKE layer is tested here; charon installs its SAs into
+# XFRM as usual. Once nfsec's SAD lands, drop --no-kernel and add traffic.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ike-lib.sh"
+
+command -v /usr/lib/ipsec/charon >/dev/null || skip "strongSwan's charon is not installed"
+command -v ikev2d >/dev/null || skip "ikev2d is not installed"
+
+PSK="nfsec ikev2d interop secret"
+topo_pair
+# The first XFRM SA of each algorithm loads its crypto modules and runs the
+# kernel's self-tests (seconds under TCG), which would make IKE retransmit:
+# pay for that before measuring anything.
+n b ip xfrm state add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x100 mode tunnel \
+	aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128
+n b ip xfrm state add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x101 mode tunnel \
+	enc 'cbc(aes)' 0x0102030405060708090a0b0c0d0e0f10 \
+	auth-trunc 'hmac(sha256)' 0x0102030405060708090a0b0c0d0e0f100102030405060708090a0b0c0d0e0f10 128
+n b ip xfrm state flush
+top=$(mktemp -d /tmp/ike.XXXXXX)
+
+# setup CASE IKE ESP [SWAN_IKE]: configuration of both sides in $top/CASE
+setup() {
+	local dir=$top/$1 ike=$2 esp=$3 swan_ike=${4:-$2}
+	mkdir -p "$dir/a" "$dir/b"
+	cat > "$dir/a/ikev2d.conf" <<-EOC
+	conn swan {
+	    local 10.0.0.1 ; remote 10.0.0.2
+	    local-id ikev2d.example ; remote-id swan.example
+	    auth psk ; psk "$PSK"
+	    ike $ike ; esp $esp
+	    local-ts 10.1.0.0/24 ; remote-ts 10.2.0.0/16
+	    mode tunnel ; dpd 2
+	}
+	EOC
+	cat > "$dir/b/swanctl.conf" <<-EOC
+	connections {
+	    ikev2d {
+	        version = 2
+	        local_addrs = 10.0.0.2
+	        remote_addrs = 10.0.0.1
+	        proposals = $swan_ike
+	        dpd_delay = 2s
+	        local {
+	            auth = psk
+	            id = swan.example
+	        }
+	        remote {
+	            auth = psk
+	            id = ikev2d.example
+	        }
+	        children {
+	            net {
+	                esp_proposals = $esp
+	                local_ts = 10.2.0.0/24
+	                remote_ts = 10.1.0.0/24
+	                mode = tunnel
+	            }
+	        }
+	    }
+	}
+	secrets {
+	    ike-psk {
+	        id-1 = swan.example
+	        id-2 = ikev2d.example
+	        secret = "$PSK"
+	    }
+	}
+	EOC
+	A=$dir/a
+	B=$dir/b
+}
+
+# start_both [IKEV2D_ARGS...]
+start_both() {
+	swan_start b "$B"
+	ikev2d_start a "$A" --no-kernel "$@"
+}
+
+stop_both() {
+	local p
+	for p in "${_ike_pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	_ike_pids=()
+}
+
+swan_up() { swan b "$B" --list-sas | grep -q "ESTABLISHED"; }
+swan_down() { ! swan b "$B" --list-sas | grep -q "ESTABLISHED"; }
+ikev2d_up() { ikectl "$A" list | grep -q "^ike swan.* ESTABLISHED"; }
+ikev2d_down() { ! ikectl "$A" list | grep -q "^ike swan"; }
+ikev2d_lists() { ikectl "$A" list | grep -q "$1"; }
+swan_lists() { swan b "$B" --list-sas | grep -q "$1"; }
+
+# both_agree ROLE IKE_ALGS ESP_ALGS: what each side lists matches
+both_agree() {
+	local role=$1 ike=$2 esp=$3 sas list swan_in swan_out
+	sas=$(swan b "$B" --list-sas)
+	list=$(ikectl "$A" list)
+	check "strongSwan: IKE SA ESTABLISHED" grep -q "^ikev2d: #[0-9]*, ESTABLISHED, IKEv2" <<<"$sas"
+	check "strongSwan: IKE SA with $ike" grep -qF "$ike" <<<"$sas"
+	check "strongSwan: Child SA INSTALLED, TUNNEL, ESP:$esp" \
+		grep -q "net: #[0-9]*, reqid [0-9]*, INSTALLED, TUNNEL, ESP:$esp\$" <<<"$sas"
+	check "strongSwan: traffic selectors narrowed" grep -q "remote 10.1.0.0/24" <<<"$sas"
+	check "ikev2d: IKE SA ESTABLISHED as $role" grep -q "^ike swan.* ESTABLISHED $role" <<<"$list"
+	check "ikev2d: IKE SA with $ike" grep -qF "ike $ike " <<<"$list"
+	check "ikev2d: Child SA with esp $esp" grep -q "^child swan.* esp $esp established" <<<"$list"
+	check "ikev2d: remote selector narrowed to 10.2.0.0/24" \
+		grep -q "^child swan.* remote 10.2.0.0/24\$" <<<"$list"
+	swan_in=$(sed -n 's/^ *in  \([0-9a-f]\{8\}\),.*/\1/p' <<<"$sas")
+	swan_out=$(sed -n 's/^ *out \([0-9a-f]\{8\}\),.*/\1/p' <<<"$sas")
+	check "the ESP SPIs match ($swan_in/$swan_out)" \
+		grep -q "spis ${swan_out}_i ${swan_in}_o" <<<"$list"
+}
+
+# run_case CASE IKE ESP IKE_ALGS ESP_ALGS
+run_case() {
+	local name=$1 ike=$2 esp=$3 ike_algs=$4 esp_algs=$5
+	log "=== $name: ikev2d initiates"
+	setup "$name" "$ike" "$esp"
+	start_both
+	check "ikev2d: up swan" q ikectl "$A" up swan
+	wait_for 20 swan_up
+	wait_for 20 ikev2d_up
+	both_agree initiator "$ike_algs" "$esp_algs"
+	check "ikev2d: down swan" q ikectl "$A" down swan
+	wait_for 10 swan_down
+	check "strongSwan has no IKE SA after ikev2d's Delete" swan_down
+	check "ikev2d has no IKE SA" ikev2d_down
+
+	log "=== $name: strongSwan initiates"
+	check "strongSwan: initiate" q swan b "$B" --initiate --child net
+	wait_for 20 ikev2d_up
+	both_agree responder "$ike_algs" "$esp_algs"
+	check "strongSwan: terminate" q swan b "$B" --terminate --ike ikev2d
+	wait_for 10 ikev2d_down
+	check "ikev2d has no IKE SA after strongSwan's Delete" ikev2d_down
+	stop_both
+}
+
+run_case gcm aes128gcm16-prfsha256-x25519 aes128gcm16 \
+	AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 AES_GCM_16-128
+run_case cbc aes128-sha256-modp2048 aes128-sha256 \
+	AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 AES_CBC-128/HMAC_SHA2_256_128
+
+log "=== INVALID_KE_PAYLOAD: strongSwan sends x25519, ikev2d wants modp2048"
+setup invalid-ke aes128gcm16-prfsha256-modp2048 aes128gcm16 \
+	aes128gcm16-prfsha256-x25519-modp2048
+start_both
+check "strongSwan: initiate" q swan b "$B" --initiate --child net
+wait_for 20 ikev2d_up
+check "ikev2d asked for group 14" grep -q "KE group 31 not acceptable, asking for 14" "$A/ikev2d.log"
+check "the IKE SA uses MODP_2048" ikev2d_lists "PRF_HMAC_SHA2_256/MODP_2048"
+check "strongSwan agrees" swan_lists "PRF_HMAC_SHA2_256/MODP_2048"
+stop_both
+
+log "=== INVALID_KE_PAYLOAD: ikev2d sends x25519, strongSwan wants modp2048"
+setup invalid-ke2 aes128gcm16-prfsha256-x25519-modp2048 aes128gcm16 \
+	aes128gcm16-prfsha256-modp2048
+start_both
+check "ikev2d: up swan" q ikectl "$A" up swan
+wait_for 20 ikev2d_up
+check "no NAT detected between the namespaces" sh -c "! grep -q 'NAT detected' $top/*/a/ikev2d.log"
+check "ikev2d retried with group 14" grep -q "INVALID_KE_PAYLOAD: retrying with KE group 14" \
+	"$A/ikev2d.log"
+check "strongSwan: IKE SA with MODP_2048" swan_lists "PRF_HMAC_SHA2_256/MODP_2048"
+stop_both
+
+# Short retransmissions from here on: DPD gives up after 0.5 + 1 + 2 s.
+log "=== DPD: strongSwan disappears"
+setup dpd aes128gcm16-prfsha256-x25519 aes128gcm16
+start_both --retransmit-timeout 500 --retransmit-tries 3
+check "ikev2d: up swan" q ikectl "$A" up swan
+wait_for 20 ikev2d_up
+sleep 5
+check "liveness checks keep the IKE SA up" ikev2d_up
+check "ikev2d answered strongSwan's liveness checks" \
+	grep -q "sending DPD request" "$B/charon.log"
+kill -9 "${_ike_pids[0]}"
+wait "${_ike_pids[0]}" 2>/dev/null || true
+wait_for 20 ikev2d_down
+check "ikev2d declared the peer dead" grep -q "peer is dead" "$A/ikev2d.log"
+stop_both
+
+log "=== DPD: ikev2d disappears"
+setup dpd2 aes128gcm16-prfsha256-x25519 aes128gcm16
+start_both --retransmit-timeout 500 --retransmit-tries 3
+check "strongSwan: initiate" q swan b "$B" --initiate --child net
+wait_for 20 ikev2d_up
+kill -9 "$_ikev2d_pid"
+wait "$_ikev2d_pid" 2>/dev/null || true
+wait_for 40 swan_down
+check "strongSwan deleted the IKE SA of the dead peer" swan_down
+stop_both
+
+rm -rf "$top"

@@ -1,0 +1,621 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/crypto.h>
+#include "control.h"
+#include "daemon.h"
+#include "ike_sa.h"
+#include "kernel.h"
+#include "log.h"
+#include "net.h"
+
+#define MAX_POLICIES 24
+
+/* What we put into nfsec for one Child SA, to take it out again. */
+struct installed {
+	struct installed *next;
+	uint32_t spi_in, spi_out;
+	int family;
+	uint8_t local[16], remote[16];
+	uint32_t policy[MAX_POLICIES];
+	size_t n_policy;
+};
+
+/* A trap policy of a "start trap" connection. */
+struct trap {
+	struct trap *next;
+	char name[CONF_NAME_MAX];
+	uint32_t reqid, policy;
+};
+
+struct daemon {
+	const struct daemon_opts *o;
+	struct config cfg;
+	struct ike_ctx ctx;
+	struct net net;
+	struct control ctl;
+	struct kernel *kernel;
+	struct installed *inst;
+	struct trap *traps;
+};
+
+static volatile sig_atomic_t stop_signal, reload_signal;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload_signal = 1;
+	else
+		stop_signal = sig;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* ---- ike_ops ---- */
+
+static int op_send(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote,
+		   const uint8_t *buf, size_t len)
+{
+	struct daemon *d = arg;
+
+	return net_send(&d->net, local, remote, buf, len);
+}
+
+static int op_route(void *arg, const ike_sockaddr *remote, ike_sockaddr *local)
+{
+	return net_route(remote, local);
+}
+
+static int op_spi_alloc(void *arg, const struct ike_sa *sa, uint32_t *spi)
+{
+	struct daemon *d = arg;
+	struct nfsec_nl_err err = { 0 };
+	size_t len;
+	const uint8_t *dst = ike_addr_bytes(&sa->local, &len);
+	int ret;
+
+	if (!d->kernel)
+		return 0;	/* --no-kernel: a random SPI */
+	ret = kernel_spi_alloc(d->kernel, sa->local.sa.sa_family, dst, spi, &err);
+	if (ret)
+		log_warn("%s: nfsec SPI allocation failed: %s%s%s", sa->name, strerror(-ret),
+			 err.msg[0] ? ": " : "", err.msg);
+	return ret;
+}
+
+static void remove_installed(struct daemon *d, struct installed *in)
+{
+	struct nfsec_nl_err err;
+
+	for (size_t i = 0; i < in->n_policy; i++)
+		if (kernel_policy_del(d->kernel, in->policy[i], &err))
+			log_warn("removing nfsec policy %u: %s", in->policy[i], err.msg);
+	if (in->spi_in && kernel_sa_del(d->kernel, in->spi_in, in->family, in->local, &err) &&
+	    err.error != -ENOENT)
+		log_warn("removing SA %08x: %s", in->spi_in, err.msg);
+	if (in->spi_out && kernel_sa_del(d->kernel, in->spi_out, in->family, in->remote, &err) &&
+	    err.error != -ENOENT)
+		log_warn("removing SA %08x: %s", in->spi_out, err.msg);
+}
+
+static void fill_sa(struct kernel_sa *ks, const struct ike_sa *sa, const struct child_sa *c,
+		    bool in)
+{
+	const char *aead, *enc, *auth;
+	uint32_t aead_icv, auth_icv;
+	size_t len;
+
+	memset(ks, 0, sizeof(*ks));
+	kernel_alg_names(c->encr, c->integ, &aead, &aead_icv, &enc, &auth, &auth_icv);
+	ks->spi = in ? c->spi_in : c->spi_out;
+	ks->dir = in ? NFSEC_DIR_IN : NFSEC_DIR_OUT;
+	ks->mode = c->mode == CONF_MODE_TRANSPORT ? NFSEC_MODE_TRANSPORT : NFSEC_MODE_TUNNEL;
+	ks->family = sa->local.sa.sa_family;
+	memcpy(in ? ks->dst : ks->src, ike_addr_bytes(&sa->local, &len), len);
+	memcpy(in ? ks->src : ks->dst, ike_addr_bytes(&sa->remote, &len), len);
+	ks->reqid = c->reqid;
+	ks->aead = aead != NULL;
+	ks->enc.name = aead ? aead : enc;
+	ks->enc.key = in ? c->ek_in : c->ek_out;
+	ks->enc.key_len = c->ek_len;
+	ks->enc.icv_bits = aead ? aead_icv : 0;
+	ks->auth.name = auth;
+	ks->auth.key = in ? c->ak_in : c->ak_out;
+	ks->auth.key_len = c->ak_len;
+	ks->auth.icv_bits = auth_icv;
+	ks->esn = c->esn;
+	ks->replay_window = 64;
+	if (sa->nat_local || sa->nat_remote) {
+		ks->encap_sport = in ? ike_addr_port(&sa->remote) : ike_addr_port(&sa->local);
+		ks->encap_dport = in ? ike_addr_port(&sa->local) : ike_addr_port(&sa->remote);
+	}
+	ks->soft_secs = sa->conn ? sa->conn->rekey : 0;
+	ks->hard_secs = sa->conn ? sa->conn->lifetime : 0;
+}
+
+static int op_child_install(void *arg, const struct ike_sa *sa, const struct child_sa *c,
+			    char *errbuf, size_t errlen)
+{
+	struct daemon *d = arg;
+	struct nfsec_nl_err err = { 0 };
+	struct installed *in;
+	struct kernel_sa ks;
+	const char *what = "";
+	size_t len;
+	int ret;
+
+	if (!d->kernel) {
+		log_info("%s: --no-kernel: Child SA %08x/%08x not installed", sa->name, c->spi_in,
+			 c->spi_out);
+		return 0;
+	}
+	{
+		const char *a, *e, *au;
+		uint32_t i1, i2;
+
+		if (!kernel_alg_names(c->encr, c->integ, &a, &i1, &e, &au, &i2)) {
+			snprintf(errbuf, errlen, "no nfsec name for ESP algorithm %u/%u", c->encr,
+				 c->integ);
+			return -ENOTSUP;
+		}
+	}
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	in->family = sa->local.sa.sa_family;
+	memcpy(in->local, ike_addr_bytes(&sa->local, &len), len);
+	memcpy(in->remote, ike_addr_bytes(&sa->remote, &len), len);
+	fill_sa(&ks, sa, c, true);
+	ret = kernel_sa_add(d->kernel, &ks, &err);
+	OPENSSL_cleanse(&ks, sizeof(ks));
+	if (ret) {
+		what = "inbound SA";
+		goto fail;
+	}
+	in->spi_in = c->spi_in;
+	fill_sa(&ks, sa, c, false);
+	ret = kernel_sa_add(d->kernel, &ks, &err);
+	OPENSSL_cleanse(&ks, sizeof(ks));
+	if (ret) {
+		what = "outbound SA";
+		goto fail;
+	}
+	in->spi_out = c->spi_out;
+	for (size_t l = 0; l < c->n_ts_l; l++) {
+		for (size_t r = 0; r < c->n_ts_r; r++) {
+			static const uint8_t dirs[] = { NFSEC_DIR_OUT, NFSEC_DIR_IN, NFSEC_DIR_FWD };
+			struct kernel_policy p = { 0 };
+
+			if (c->ts_l[l].type != c->ts_r[r].type)
+				continue;
+			for (int k = 0; k < (c->mode == CONF_MODE_TUNNEL ? 3 : 2); k++) {
+				bool out = dirs[k] == NFSEC_DIR_OUT;
+
+				if (in->n_policy == MAX_POLICIES)
+					break;
+				p.dir = dirs[k];
+				p.src = out ? &c->ts_l[l] : &c->ts_r[r];
+				p.dst = out ? &c->ts_r[r] : &c->ts_l[l];
+				p.mode = c->mode == CONF_MODE_TRANSPORT ? NFSEC_MODE_TRANSPORT :
+									  NFSEC_MODE_TUNNEL;
+				p.tun_family = in->family;
+				memcpy(p.tun_src, out ? in->local : in->remote, 16);
+				memcpy(p.tun_dst, out ? in->remote : in->local, 16);
+				p.reqid = c->reqid;
+				ret = kernel_policy_add(d->kernel, &p, &in->policy[in->n_policy], &err);
+				if (ret) {
+					what = "policy";
+					goto fail;
+				}
+				in->n_policy++;
+			}
+		}
+	}
+	in->next = d->inst;
+	d->inst = in;
+	return 0;
+fail:
+	snprintf(errbuf, errlen, "nfsec refused the %s: %s%s%s", what, strerror(-ret),
+		 err.msg[0] ? ": " : "", err.msg);
+	remove_installed(d, in);
+	free(in);
+	return ret;
+}
+
+static void op_child_remove(void *arg, const struct ike_sa *sa, const struct child_sa *c)
+{
+	struct daemon *d = arg;
+
+	for (struct installed **pp = &d->inst; *pp; pp = &(*pp)->next) {
+		struct installed *in = *pp;
+
+		if (in->spi_in != c->spi_in || in->spi_out != c->spi_out)
+			continue;
+		*pp = in->next;
+		remove_installed(d, in);
+		free(in);
+		return;
+	}
+}
+
+/* ---- kernel events ---- */
+
+static const struct conf_conn *conn_for_acquire(struct daemon *d, const struct kernel_acquire *a)
+{
+	for (struct trap *t = d->traps; t; t = t->next)
+		if ((a->reqid && t->reqid == a->reqid) || (a->policy_id && t->policy == a->policy_id))
+			return config_find(&d->cfg, t->name);
+	for (size_t i = 0; i < d->cfg.n; i++) {
+		const struct conf_conn *c = &d->cfg.conns[i];
+		const uint8_t *dst = a->has_tun_dst ? a->tun_dst : a->pkt_dst;
+
+		if (c->start == CONF_START_TRAP && c->remote.family == a->family &&
+		    (a->has_tun_dst || a->has_pkt_dst) &&
+		    !memcmp(c->remote.addr, dst, a->family == AF_INET6 ? 16 : 4))
+			return c;
+	}
+	return NULL;
+}
+
+static void on_acquire(void *arg, const struct kernel_acquire *a)
+{
+	struct daemon *d = arg;
+	const struct conf_conn *c = conn_for_acquire(d, a);
+
+	if (!c) {
+		log_info("ACQUIRE for policy %u (reqid %u) matches no connection", a->policy_id,
+			 a->reqid);
+		return;
+	}
+	for (struct ike_sa *sa = d->ctx.sas; sa; sa = sa->next)
+		if (!strcmp(sa->name, c->name) && sa->state < IKE_SA_ESTABLISHED)
+			return;		/* already negotiating */
+	log_info("%s: ACQUIRE for policy %u, initiating", c->name, a->policy_id);
+	ike_initiate(&d->ctx, c, &a->src, 1, &a->dst, 1);
+}
+
+static void on_expire(void *arg, const struct kernel_expire *e)
+{
+	struct daemon *d = arg;
+	struct child_sa *c = NULL;
+	struct ike_sa *sa = NULL;
+
+	for (struct ike_sa *s = d->ctx.sas; s && !c; s = s->next)
+		for (struct child_sa *k = s->children; k && !c; k = k->next)
+			if (k->spi_in == e->spi || k->spi_out == e->spi)
+				c = k, sa = s;
+	if (!c)
+		return;
+	if (!e->hard) {
+		/* CREATE_CHILD_SA rekeying is not implemented yet */
+		log_warn("%s: soft expiry of Child SA %08x: rekeying is not implemented, "
+			 "it will be deleted at its hard expiry", sa->name, e->spi);
+		return;
+	}
+	log_info("%s: Child SA %08x reached its hard lifetime", sa->name, e->spi);
+	ike_sa_delete_child(sa, c);
+}
+
+static void install_traps(struct daemon *d)
+{
+	uint32_t reqid = 0x10000;
+
+	for (size_t i = 0; d->kernel && i < d->cfg.n; i++) {
+		const struct conf_conn *c = &d->cfg.conns[i];
+		struct ike_ts l, r;
+		struct kernel_policy p = { .dir = NFSEC_DIR_OUT };
+		struct nfsec_nl_err err = { 0 };
+		struct trap *t;
+
+		if (c->start != CONF_START_TRAP)
+			continue;
+		reqid++;
+		if (c->n_local_ts)
+			l = c->local_ts[0];
+		else if (c->local.family) {
+			memset(&l, 0, sizeof(l));
+			l.type = c->local.family == AF_INET6 ? IKE_TS_IPV6_ADDR_RANGE :
+								IKE_TS_IPV4_ADDR_RANGE;
+			memcpy(l.start, c->local.addr, 16);
+			memcpy(l.end, c->local.addr, 16);
+			l.end_port = 65535;
+		} else {
+			continue;
+		}
+		if (c->n_remote_ts) {
+			r = c->remote_ts[0];
+		} else {
+			memset(&r, 0, sizeof(r));
+			r.type = l.type;
+			memcpy(r.start, c->remote.addr, 16);
+			memcpy(r.end, c->remote.addr, 16);
+			r.end_port = 65535;
+		}
+		p.src = &l;
+		p.dst = &r;
+		p.mode = c->mode == CONF_MODE_TRANSPORT ? NFSEC_MODE_TRANSPORT : NFSEC_MODE_TUNNEL;
+		p.tun_family = c->remote.family;
+		memcpy(p.tun_src, c->local.addr, 16);
+		memcpy(p.tun_dst, c->remote.addr, 16);
+		p.reqid = reqid;
+		p.priority = 0x90000000u;	/* after the Child SAs' own policies */
+		t = calloc(1, sizeof(*t));
+		if (!t)
+			return;
+		if (kernel_policy_add(d->kernel, &p, &t->policy, &err)) {
+			log_err("%s: cannot install the trap policy: %s", c->name, err.msg);
+			free(t);
+			continue;
+		}
+		snprintf(t->name, sizeof(t->name), "%s", c->name);
+		t->reqid = reqid;
+		t->next = d->traps;
+		d->traps = t;
+		log_info("%s: trap policy %u installed", c->name, t->policy);
+	}
+}
+
+static void remove_traps(struct daemon *d)
+{
+	struct nfsec_nl_err err;
+	struct trap *t;
+
+	while ((t = d->traps)) {
+		d->traps = t->next;
+		kernel_policy_del(d->kernel, t->policy, &err);
+		free(t);
+	}
+}
+
+/* ---- control commands ---- */
+
+static void start_conns(struct daemon *d)
+{
+	for (size_t i = 0; i < d->cfg.n; i++) {
+		const struct conf_conn *c = &d->cfg.conns[i];
+		bool have = false;
+
+		if (c->start != CONF_START_START)
+			continue;
+		for (struct ike_sa *sa = d->ctx.sas; sa; sa = sa->next)
+			have |= sa->state != IKE_SA_DEAD && !strcmp(sa->name, c->name);
+		if (!have)
+			ike_initiate(&d->ctx, c, NULL, 0, NULL, 0);
+	}
+}
+
+static int do_reload(struct daemon *d, char *err, size_t errlen)
+{
+	struct config fresh;
+
+	if (config_load(d->o->conf_path, &fresh, err, errlen)) {
+		log_err("reload: %s", err);
+		return -1;
+	}
+	if (d->kernel)
+		remove_traps(d);
+	ike_ctx_reconfigure(&d->ctx, &fresh);
+	config_free(&d->cfg);
+	d->cfg = fresh;
+	d->ctx.cfg = &d->cfg;
+	for (struct ike_sa *sa = d->ctx.sas; sa; sa = sa->next)
+		if (sa->state != IKE_SA_DEAD)
+			sa->conn = config_find(&d->cfg, sa->name);
+	install_traps(d);
+	start_conns(d);
+	log_info("configuration reloaded: %zu connection%s", d->cfg.n, d->cfg.n == 1 ? "" : "s");
+	return 0;
+}
+
+static int control_cmd(void *arg, const char *line, FILE *out, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+	char cmd[16] = "", name[CONF_NAME_MAX + 1] = "", extra[2] = "";
+	int n = sscanf(line, "%15s %64s %1s", cmd, name, extra);
+
+	if (n <= 0) {
+		snprintf(err, errlen, "empty command");
+		return -1;
+	}
+	if (!strcmp(cmd, "list") && n == 1) {
+		char *buf = malloc(65536);
+
+		if (!buf) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		ike_list(&d->ctx, buf, 65536);
+		fputs(buf, out);
+		free(buf);
+		return 0;
+	}
+	if (!strcmp(cmd, "reload") && n == 1)
+		return do_reload(d, err, errlen);
+	if ((!strcmp(cmd, "up") || !strcmp(cmd, "down")) && n == 2) {
+		const struct conf_conn *c = config_find(&d->cfg, name);
+
+		if (!c) {
+			snprintf(err, errlen, "no connection '%s'", name);
+			return -1;
+		}
+		if (cmd[0] == 'u') {
+			if (!ike_initiate(&d->ctx, c, NULL, 0, NULL, 0)) {
+				snprintf(err, errlen, "cannot initiate '%s' (see the log)", name);
+				return -1;
+			}
+			fprintf(out, "initiating %s\n", name);
+			return 0;
+		}
+		n = ike_terminate(&d->ctx, name);
+		if (!n) {
+			snprintf(err, errlen, "no IKE SA for '%s'", name);
+			return -1;
+		}
+		fprintf(out, "deleting %d IKE SA%s of %s\n", n, n == 1 ? "" : "s", name);
+		return 0;
+	}
+	snprintf(err, errlen, "usage: list | up NAME | down NAME | reload");
+	return -1;
+}
+
+/* ---- the loop ---- */
+
+static void read_net(struct daemon *d, int i)
+{
+	static uint8_t buf[65536];
+	ike_sockaddr local, remote;
+
+	for (int k = 0; k < 64; k++) {
+		ssize_t len = net_recv(&d->net, i, buf, sizeof(buf), &local, &remote);
+
+		if (len < 0)
+			return;
+		if (len == 0)
+			continue;
+		d->ctx.now_ms = now_ms();
+		ike_receive(&d->ctx, buf, (size_t)len, &local, &remote);
+	}
+}
+
+static void shutdown_sas(struct daemon *d)
+{
+	/* One Delete each, not waiting for answers (RFC 7296 §1.4.1 allows
+	 * the peer to find out by DPD otherwise). */
+	for (struct ike_sa *sa = d->ctx.sas; sa; sa = sa->next)
+		if (sa->state == IKE_SA_ESTABLISHED)
+			ike_sa_delete(sa);
+	ike_ctx_free(&d->ctx);
+}
+
+int daemon_run(const struct daemon_opts *o, struct config *cfg)
+{
+	struct ike_ops ops = {
+		.send = op_send, .route = op_route, .spi_alloc = op_spi_alloc,
+		.child_install = op_child_install, .child_remove = op_child_remove,
+	};
+	struct kernel_event_ops kops = { .acquire = on_acquire, .expire = on_expire };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct daemon *d = calloc(1, sizeof(*d));
+	int ret;
+
+	if (!d)
+		return 1;
+	d->o = o;
+	d->cfg = *cfg;
+	ops.arg = d;
+	kops.arg = d;
+	if (!o->no_kernel) {
+		struct nfsec_nl_err err = { 0 };
+
+		d->kernel = kernel_open(&err);
+		if (!d->kernel) {
+			log_err("cannot talk to nfsec: %s%s%s (is nfsec.ko loaded? --no-kernel "
+				"runs without it)", strerror(-err.error), err.msg[0] ? ": " : "",
+				err.msg);
+			config_free(&d->cfg);
+			free(d);
+			return 1;
+		}
+	} else {
+		log_info("--no-kernel: negotiating only, no SA is installed");
+	}
+	ret = control_open(&d->ctl, o->socket_path, control_cmd, d);
+	if (ret) {
+		log_err("cannot create the control socket %s: %s", o->socket_path, strerror(-ret));
+		goto out_kernel;
+	}
+	ret = net_open(&d->net, o->port, o->natt_port);
+	if (ret) {
+		log_err("cannot open the IKE sockets: %s", strerror(-ret));
+		control_close(&d->ctl);
+		goto out_kernel;
+	}
+	ike_ctx_init(&d->ctx, &d->cfg, &ops);
+	d->ctx.now_ms = now_ms();
+	d->ctx.cookie_rotated_ms = d->ctx.now_ms;
+	if (o->retx_base_ms)
+		d->ctx.retx_base_ms = o->retx_base_ms;
+	if (o->retx_tries)
+		d->ctx.retx_tries = o->retx_tries;
+	if (o->cookie_threshold >= 0)
+		d->ctx.cookie_threshold = (unsigned int)o->cookie_threshold;
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	install_traps(d);
+	log_info("ikev2d started: %zu connection%s, control socket %s", d->cfg.n,
+		 d->cfg.n == 1 ? "" : "s", o->socket_path);
+	start_conns(d);
+
+	while (!stop_signal) {
+		struct pollfd fds[NET_SOCKS + CONTROL_MAX_CLIENTS + 2];
+		int nfds = 0, nctl, ctl_at, kern_at = -1, timeout;
+		uint64_t next, now;
+
+		if (reload_signal) {
+			char err[512];
+
+			reload_signal = 0;
+			do_reload(d, err, sizeof(err));
+		}
+		d->ctx.now_ms = now = now_ms();
+		next = ike_tick(&d->ctx);
+		timeout = next == UINT64_MAX ? 60000 : next <= now ? 0 :
+			  next - now > 60000 ? 60000 : (int)(next - now);
+		for (int i = 0; i < NET_SOCKS; i++)
+			fds[nfds++] = (struct pollfd){ .fd = d->net.fd[i], .events = POLLIN };
+		ctl_at = nfds;
+		nctl = control_pollfds(&d->ctl, fds + nfds, CONTROL_MAX_CLIENTS + 1);
+		nfds += nctl;
+		if (d->kernel) {
+			kern_at = nfds;
+			fds[nfds++] = (struct pollfd){ .fd = kernel_event_fd(d->kernel),
+						       .events = POLLIN };
+		}
+		if (poll(fds, (nfds_t)nfds, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("poll: %s", strerror(errno));
+			break;
+		}
+		d->ctx.now_ms = now_ms();
+		for (int i = 0; i < NET_SOCKS; i++)
+			if (fds[i].fd >= 0 && (fds[i].revents & POLLIN))
+				read_net(d, i);
+		control_handle(&d->ctl, fds + ctl_at, nctl);
+		if (kern_at >= 0 && (fds[kern_at].revents & POLLIN))
+			kernel_read_events(d->kernel, &kops);
+	}
+	log_info("shutting down (signal %d)", (int)stop_signal);
+	d->ctx.now_ms = now_ms();
+	shutdown_sas(d);
+	if (d->kernel)
+		remove_traps(d);
+	control_close(&d->ctl);
+	net_close(&d->net);
+	ret = 0;
+out_kernel:
+	kernel_close(d->kernel);
+	while (d->inst) {
+		struct installed *in = d->inst;
+
+		d->inst = in->next;
+		free(in);
+	}
+	config_free(&d->cfg);
+	free(d);
+	return ret ? 1 : 0;
+}

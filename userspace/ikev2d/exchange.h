@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internal interface between the message layer (ike_sa.c) and the
+ * exchanges: IKE_SA_INIT (exchange_init.c), IKE_AUTH (exchange_auth.c),
+ * INFORMATIONAL (exchange_info.c), CREATE_CHILD_SA (exchange_create.c)
+ * and the Child SA helpers (child_sa.c).
+ */
+#ifndef EXCHANGE_H
+#define EXCHANGE_H
+
+#include "ike_sa.h"
+#include "log.h"
+
+/* Log with the SA's name and unique id as prefix. */
+#define sa_log(lvl, sa, fmt, ...) \
+	log_msg(lvl, "%s[%u]: " fmt, (sa)->name, (sa)->uid, ##__VA_ARGS__)
+#define sa_err(sa, ...) sa_log(LOG_LVL_ERR, sa, __VA_ARGS__)
+#define sa_warn(sa, ...) sa_log(LOG_LVL_WARN, sa, __VA_ARGS__)
+#define sa_info(sa, ...) sa_log(LOG_LVL_INFO, sa, __VA_ARGS__)
+#define sa_debug(sa, ...) do { if (log_level >= LOG_LVL_DEBUG) \
+	sa_log(LOG_LVL_DEBUG, sa, __VA_ARGS__); } while (0)
+
+/* ---- ike_sa.c: the message layer ---- */
+struct ike_sa *ike_sa_new(struct ike_ctx *ctx, const struct conf_conn *conn, bool initiator);
+void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st);
+/* Remove the Child SAs and mark the SA for freeing. */
+void ike_sa_kill(struct ike_sa *sa, const char *why);
+/* Requests: inner is the plain payload chain; sent with the next message ID,
+ * kept for retransmission. */
+int ike_sa_send_request(struct ike_sa *sa, enum ike_req_kind kind, uint8_t exchange,
+			struct ike_wbuf *inner);
+/* IKE_SA_INIT request: the whole message (message ID 0). */
+int ike_sa_send_plain_request(struct ike_sa *sa, const uint8_t *buf, size_t len);
+/* The response to the peer's request mid, cached for retransmissions. */
+int ike_sa_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t mid,
+			 struct ike_wbuf *inner);
+int ike_sa_send_plain_response(struct ike_sa *sa, const uint8_t *buf, size_t len);
+/* Start the next queued task if no request is in flight. */
+void ike_sa_kick(struct ike_sa *sa);
+void ike_sa_add_child(struct ike_sa *sa, struct child_sa *c);
+void ike_sa_remove_child(struct ike_sa *sa, struct child_sa *c);
+struct child_sa *ike_sa_child_by_spi_out(struct ike_sa *sa, uint32_t spi);
+struct child_sa *ike_sa_child_by_spi_in(struct ike_sa *sa, uint32_t spi);
+/* The notify of a type in a parsed message, if any. */
+bool ike_msg_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out);
+/* The first error notify (type < 16384), 0 if none. */
+uint16_t ike_msg_error(const struct ike_msg *m);
+void ike_put_notify_simple(struct ike_wbuf *w, uint16_t type, const void *data, size_t len);
+const char *ike_notify_name(uint16_t type);
+
+/* ---- exchange_init.c ---- */
+int init_start(struct ike_sa *sa);
+void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *buf, size_t len,
+		  const ike_sockaddr *local, const ike_sockaddr *remote);
+void init_process_response(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *buf,
+			   size_t len);
+
+/* ---- exchange_auth.c ---- */
+int auth_start(struct ike_sa *sa);
+void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid);
+void auth_process_response(struct ike_sa *sa, const struct ike_msg *m);
+
+/* ---- exchange_info.c ---- */
+int info_start(struct ike_sa *sa, enum ike_req_kind kind);
+void info_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid);
+void info_process_response(struct ike_sa *sa, const struct ike_msg *m, enum ike_req_kind kind);
+
+/* ---- exchange_create.c ---- */
+void create_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid);
+
+/* ---- child_sa.c ---- */
+/* The ESP proposals of a connection without KE transforms (IKE_AUTH
+ * carries no KE), with spi as their SPI. */
+size_t child_proposals(const struct conf_conn *conn, uint32_t spi, struct ike_proposal *out,
+		       size_t max);
+/* Take the algorithms of a chosen ESP proposal. */
+int child_set_proposal(struct child_sa *c, const struct ike_proposal *p);
+/* §2.17 KEYMAT from SK_d and the IKE SA's nonces; splits it in and out. */
+int child_derive_keys(const struct ike_sa *sa, struct child_sa *c);
+/* The selectors for our side / the peer's side when the configuration has
+ * none: the addresses of the IKE SA. */
+size_t child_default_ts(const ike_sockaddr *a, struct ike_ts *out);
+size_t child_conf_ts(const struct ike_sa *sa, bool local, struct ike_ts *out);
+/* Install into the kernel through ops; on failure log the reason and queue
+ * a Delete for it towards the peer. Adds c to the SA either way. */
+void child_install(struct ike_sa *sa, struct child_sa *c);
+void child_free(struct child_sa *c);
+uint32_t child_random_spi(void);
+
+#endif

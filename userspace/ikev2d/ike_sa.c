@@ -1,0 +1,912 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The message layer of an IKE SA: lookup, SK protection, message IDs,
+ * retransmission, the reply cache, the task queue and the timers. The
+ * exchanges are in exchange_*.c.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include "exchange.h"
+#include "proposal.h"
+#include "ts.h"
+
+/* ---- addresses ---- */
+
+bool ike_addr_eq(const ike_sockaddr *a, const ike_sockaddr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->sin.sin_addr.s_addr == b->sin.sin_addr.s_addr;
+	if (a->sa.sa_family == AF_INET6)
+		return !memcmp(&a->sin6.sin6_addr, &b->sin6.sin6_addr, 16);
+	return false;
+}
+
+uint16_t ike_addr_port(const ike_sockaddr *a)
+{
+	return ntohs(a->sa.sa_family == AF_INET6 ? a->sin6.sin6_port : a->sin.sin_port);
+}
+
+void ike_addr_set_port(ike_sockaddr *a, uint16_t port)
+{
+	if (a->sa.sa_family == AF_INET6)
+		a->sin6.sin6_port = htons(port);
+	else
+		a->sin.sin_port = htons(port);
+}
+
+const uint8_t *ike_addr_bytes(const ike_sockaddr *a, size_t *len)
+{
+	if (a->sa.sa_family == AF_INET6) {
+		*len = 16;
+		return a->sin6.sin6_addr.s6_addr;
+	}
+	*len = 4;
+	return (const uint8_t *)&a->sin.sin_addr;
+}
+
+const char *ike_addr_str(const ike_sockaddr *a, bool with_port, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+	size_t alen;
+	const uint8_t *p = ike_addr_bytes(a, &alen);
+
+	if (a->sa.sa_family == AF_INET || a->sa.sa_family == AF_INET6)
+		inet_ntop(a->sa.sa_family, p, ip, sizeof(ip));
+	if (!with_port)
+		snprintf(buf, len, "%s", ip);
+	else if (a->sa.sa_family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", ip, ike_addr_port(a));
+	else
+		snprintf(buf, len, "%s:%u", ip, ike_addr_port(a));
+	return buf;
+}
+
+const char *ike_sa_state_name(enum ike_sa_state s)
+{
+	static const char *const names[] = {
+		[IKE_SA_INIT_SENT] = "CONNECTING", [IKE_SA_INIT_DONE] = "CONNECTING",
+		[IKE_SA_AUTH_SENT] = "CONNECTING", [IKE_SA_ESTABLISHED] = "ESTABLISHED",
+		[IKE_SA_DELETING] = "DELETING", [IKE_SA_DEAD] = "DELETED",
+	};
+
+	return s <= IKE_SA_DEAD ? names[s] : "?";
+}
+
+const char *ike_notify_name(uint16_t type)
+{
+	switch (type) {
+	case IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD: return "UNSUPPORTED_CRITICAL_PAYLOAD";
+	case IKE_N_INVALID_IKE_SPI: return "INVALID_IKE_SPI";
+	case IKE_N_INVALID_SYNTAX: return "INVALID_SYNTAX";
+	case IKE_N_INVALID_MESSAGE_ID: return "INVALID_MESSAGE_ID";
+	case IKE_N_INVALID_SPI: return "INVALID_SPI";
+	case IKE_N_NO_PROPOSAL_CHOSEN: return "NO_PROPOSAL_CHOSEN";
+	case IKE_N_INVALID_KE_PAYLOAD: return "INVALID_KE_PAYLOAD";
+	case IKE_N_AUTHENTICATION_FAILED: return "AUTHENTICATION_FAILED";
+	case IKE_N_SINGLE_PAIR_REQUIRED: return "SINGLE_PAIR_REQUIRED";
+	case IKE_N_NO_ADDITIONAL_SAS: return "NO_ADDITIONAL_SAS";
+	case IKE_N_INTERNAL_ADDRESS_FAILURE: return "INTERNAL_ADDRESS_FAILURE";
+	case IKE_N_FAILED_CP_REQUIRED: return "FAILED_CP_REQUIRED";
+	case IKE_N_TS_UNACCEPTABLE: return "TS_UNACCEPTABLE";
+	case IKE_N_INVALID_SELECTORS: return "INVALID_SELECTORS";
+	case IKE_N_TEMPORARY_FAILURE: return "TEMPORARY_FAILURE";
+	case IKE_N_CHILD_SA_NOT_FOUND: return "CHILD_SA_NOT_FOUND";
+	case IKE_N_COOKIE: return "COOKIE";
+	default: return "notify";
+	}
+}
+
+/* ---- payload helpers ---- */
+
+bool ike_msg_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out)
+{
+	struct ike_notify n;
+
+	for (unsigned int i = 0; i < m->n; i++) {
+		if (m->pl[i].type != IKE_PL_NOTIFY || ike_parse_notify(m->pl[i].body, &n))
+			continue;
+		if (n.type == type) {
+			if (out)
+				*out = n;
+			return true;
+		}
+	}
+	return false;
+}
+
+uint16_t ike_msg_error(const struct ike_msg *m)
+{
+	struct ike_notify n;
+
+	for (unsigned int i = 0; i < m->n; i++)
+		if (m->pl[i].type == IKE_PL_NOTIFY && !ike_parse_notify(m->pl[i].body, &n) &&
+		    n.type < 16384)
+			return n.type;
+	return 0;
+}
+
+void ike_put_notify_simple(struct ike_wbuf *w, uint16_t type, const void *data, size_t len)
+{
+	struct ike_notify n = { .type = type, .data = IKE_BUF(data, len) };
+
+	ike_put_notify(w, &n);
+}
+
+/* ---- the SA table ---- */
+
+void ike_ctx_init(struct ike_ctx *ctx, const struct config *cfg, const struct ike_ops *ops)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->cfg = cfg;
+	ctx->ops = *ops;
+	RAND_bytes(ctx->cookie_secret, sizeof(ctx->cookie_secret));
+	ctx->cookie_threshold = 10;
+	ctx->half_open_max = 1000;
+	ctx->retx_base_ms = 2000;
+	ctx->retx_tries = 5;
+	ctx->retx_max_ms = 30000;
+	ctx->half_open_timeout_ms = 30000;
+	ctx->next_uid = 1;
+	ctx->next_reqid = 1;
+}
+
+static void ike_sa_free(struct ike_sa *sa)
+{
+	struct child_sa *c;
+
+	while ((c = sa->children)) {
+		sa->children = c->next;
+		if (c->installed && sa->ctx->ops.child_remove)
+			sa->ctx->ops.child_remove(sa->ctx->ops.arg, sa, c);
+		child_free(c);
+	}
+	if (sa->state == IKE_SA_INIT_DONE)
+		sa->ctx->half_open--;
+	ike_dh_free(sa->dh);
+	ike_sa_keys_free(&sa->keys);
+	ike_sk_clear(&sa->sk_i);
+	ike_sk_clear(&sa->sk_r);
+	free(sa->init_req);
+	free(sa->init_resp);
+	free(sa->req);
+	free(sa->resp);
+	OPENSSL_cleanse(sa, sizeof(*sa));
+	free(sa);
+}
+
+void ike_ctx_free(struct ike_ctx *ctx)
+{
+	struct ike_sa *sa;
+
+	while ((sa = ctx->sas)) {
+		ctx->sas = sa->next;
+		ike_sa_free(sa);
+	}
+	OPENSSL_cleanse(ctx->cookie_secret, sizeof(ctx->cookie_secret));
+}
+
+void ike_ctx_reconfigure(struct ike_ctx *ctx, const struct config *cfg)
+{
+	ctx->cfg = cfg;
+	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next) {
+		sa->conn = config_find(cfg, sa->name);
+		if (!sa->conn) {
+			log_info("%s[%u]: connection removed from the configuration", sa->name,
+				 sa->uid);
+			ike_sa_kill(sa, "connection removed");
+		}
+	}
+}
+
+struct ike_sa *ike_sa_new(struct ike_ctx *ctx, const struct conf_conn *conn, bool initiator)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+
+	if (!sa)
+		return NULL;
+	sa->ctx = ctx;
+	sa->conn = conn;
+	snprintf(sa->name, sizeof(sa->name), "%s", conn->name);
+	sa->uid = ctx->next_uid++;
+	sa->initiator = initiator;
+	sa->created_ms = ctx->now_ms;
+	sa->last_recv_ms = ctx->now_ms;
+	RAND_bytes(initiator ? sa->spi_i : sa->spi_r, 8);
+	sa->next = ctx->sas;
+	ctx->sas = sa;
+	return sa;
+}
+
+void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st)
+{
+	if (sa->state == st)
+		return;
+	if (sa->state == IKE_SA_INIT_DONE)
+		sa->ctx->half_open--;
+	if (st == IKE_SA_INIT_DONE)
+		sa->ctx->half_open++;
+	sa->state = st;
+	if (st == IKE_SA_ESTABLISHED)
+		sa->established = time(NULL);
+	if (sa->ctx->ops.sa_event)
+		sa->ctx->ops.sa_event(sa->ctx->ops.arg, sa);
+}
+
+void ike_sa_kill(struct ike_sa *sa, const char *why)
+{
+	struct child_sa *c;
+
+	if (sa->state == IKE_SA_DEAD)
+		return;
+	sa_info(sa, "IKE SA deleted (%s)", why);
+	while ((c = sa->children)) {
+		sa->children = c->next;
+		if (c->installed && sa->ctx->ops.child_remove)
+			sa->ctx->ops.child_remove(sa->ctx->ops.arg, sa, c);
+		child_free(c);
+	}
+	ike_sa_set_state(sa, IKE_SA_DEAD);
+}
+
+void ike_sa_add_child(struct ike_sa *sa, struct child_sa *c)
+{
+	c->next = sa->children;
+	sa->children = c;
+}
+
+void ike_sa_remove_child(struct ike_sa *sa, struct child_sa *c)
+{
+	for (struct child_sa **pp = &sa->children; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			if (c->installed && sa->ctx->ops.child_remove)
+				sa->ctx->ops.child_remove(sa->ctx->ops.arg, sa, c);
+			child_free(c);
+			return;
+		}
+	}
+}
+
+struct child_sa *ike_sa_child_by_spi_out(struct ike_sa *sa, uint32_t spi)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->spi_out == spi)
+			return c;
+	return NULL;
+}
+
+struct child_sa *ike_sa_child_by_spi_in(struct ike_sa *sa, uint32_t spi)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->spi_in == spi)
+			return c;
+	return NULL;
+}
+
+struct ike_sa *ike_sa_by_child_spi(struct ike_ctx *ctx, uint32_t spi_in, struct child_sa **c)
+{
+	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next)
+		if (sa->state != IKE_SA_DEAD && (*c = ike_sa_child_by_spi_in(sa, spi_in)))
+			return sa;
+	return NULL;
+}
+
+struct ike_sa *ike_sa_by_reqid(struct ike_ctx *ctx, uint32_t reqid, struct child_sa **c)
+{
+	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_SA_DEAD)
+			continue;
+		for (*c = sa->children; *c; *c = (*c)->next)
+			if ((*c)->reqid == reqid)
+				return sa;
+	}
+	return NULL;
+}
+
+/* ---- sending ---- */
+
+unsigned int ike_retx_timeout(const struct ike_ctx *ctx, unsigned int try)
+{
+	uint64_t t = (uint64_t)ctx->retx_base_ms << (try < 20 ? try : 20);
+
+	return t > ctx->retx_max_ms ? ctx->retx_max_ms : (unsigned int)t;
+}
+
+static void transmit(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	ike_sockaddr local = sa->local, remote = sa->remote;
+
+	if (sa->ctx->ops.send)
+		sa->ctx->ops.send(sa->ctx->ops.arg, &local, &remote, buf, len);
+}
+
+/* Builds header + SK{inner} into out. */
+static int protect(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t mid,
+		   struct ike_wbuf *inner, uint8_t *out, size_t cap)
+{
+	static const uint8_t zeros[IKE_MSG_MAX];
+	const struct ike_sk *sk = sa->initiator ? &sa->sk_i : &sa->sk_r;
+	uint8_t body[IKE_MSG_MAX];
+	struct ike_hdr h = { .version = 0x20, .exchange = exchange, .msg_id = mid };
+	struct ike_wbuf w;
+	int ptlen, len;
+	size_t blen;
+
+	ptlen = ike_wbuf_finish(inner);
+	if (ptlen < 0)
+		return ptlen;
+	blen = ike_sk_body_len(sk, (size_t)ptlen);
+	if (blen > sizeof(zeros))
+		return -ENOSPC;
+	memcpy(h.spi_i, sa->spi_i, 8);
+	memcpy(h.spi_r, sa->spi_r, 8);
+	h.flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) | (response ? IKE_FLAG_RESPONSE : 0);
+	ike_wbuf_init(&w, out, cap);
+	ike_put_hdr(&w, &h);
+	ike_put_sk(&w, inner->first, IKE_BUF(zeros, blen));
+	len = ike_wbuf_finish(&w);
+	if (len < 0)
+		return len;
+	if (ike_sk_encrypt(sk, IKE_BUF(out, len - blen), NULL, IKE_BUF(inner->p, ptlen),
+			   body, sizeof(body)))
+		return -EIO;
+	memcpy(out + len - blen, body, blen);
+	return len;
+}
+
+static int store(uint8_t **dst, size_t *dlen, const uint8_t *buf, size_t len)
+{
+	uint8_t *p = malloc(len);
+
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, buf, len);
+	free(*dst);
+	*dst = p;
+	*dlen = len;
+	return 0;
+}
+
+static int start_request(struct ike_sa *sa, enum ike_req_kind kind, uint32_t mid,
+			 const uint8_t *buf, size_t len)
+{
+	int ret = store(&sa->req, &sa->req_len, buf, len);
+
+	if (ret)
+		return ret;
+	sa->req_kind = kind;
+	sa->req_mid = mid;
+	sa->req_tries = 1;
+	sa->req_next_ms = sa->ctx->now_ms + ike_retx_timeout(sa->ctx, 0);
+	transmit(sa, buf, len);
+	return 0;
+}
+
+int ike_sa_send_plain_request(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	return start_request(sa, IKE_REQ_INIT, 0, buf, len);
+}
+
+int ike_sa_send_request(struct ike_sa *sa, enum ike_req_kind kind, uint8_t exchange,
+			struct ike_wbuf *inner)
+{
+	uint8_t out[IKE_MSG_MAX];
+	int len = protect(sa, exchange, false, sa->my_mid, inner, out, sizeof(out));
+
+	if (len < 0) {
+		sa_err(sa, "cannot build request: %s", strerror(-len));
+		return len;
+	}
+	sa->my_mid++;
+	return start_request(sa, kind, sa->my_mid - 1, out, (size_t)len);
+}
+
+static int respond(struct ike_sa *sa, uint32_t mid, const uint8_t *buf, size_t len)
+{
+	int ret = store(&sa->resp, &sa->resp_len, buf, len);
+
+	if (ret)
+		return ret;
+	sa->resp_valid = true;
+	sa->resp_mid = mid;
+	sa->peer_mid = mid + 1;
+	transmit(sa, buf, len);
+	return 0;
+}
+
+int ike_sa_send_plain_response(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	return respond(sa, 0, buf, len);
+}
+
+int ike_sa_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t mid,
+			 struct ike_wbuf *inner)
+{
+	uint8_t out[IKE_MSG_MAX];
+	int len = protect(sa, exchange, true, mid, inner, out, sizeof(out));
+
+	if (len < 0) {
+		sa_err(sa, "cannot build response: %s", strerror(-len));
+		sa->peer_mid = mid + 1;
+		return len;
+	}
+	return respond(sa, mid, out, (size_t)len);
+}
+
+void ike_sa_kick(struct ike_sa *sa)
+{
+	if (sa->req_kind != IKE_REQ_NONE)
+		return;
+	if (sa->state != IKE_SA_ESTABLISHED)
+		return;
+	if (sa->tasks & IKE_TASK_DELETE_IKE) {
+		sa->tasks = 0;
+		info_start(sa, IKE_REQ_DELETE_IKE);
+	} else if (sa->tasks & IKE_TASK_DELETE_CHILD) {
+		sa->tasks &= ~IKE_TASK_DELETE_CHILD;
+		info_start(sa, IKE_REQ_DELETE_CHILD);
+	} else if (sa->tasks & IKE_TASK_DPD) {
+		sa->tasks &= ~IKE_TASK_DPD;
+		info_start(sa, IKE_REQ_DPD);
+	}
+}
+
+void ike_sa_delete(struct ike_sa *sa)
+{
+	if (sa->state == IKE_SA_ESTABLISHED) {
+		sa->tasks |= IKE_TASK_DELETE_IKE;
+		ike_sa_kick(sa);
+	} else if (sa->state != IKE_SA_DELETING) {
+		ike_sa_kill(sa, "deleted locally before it was established");
+	}
+}
+
+void ike_sa_delete_child(struct ike_sa *sa, struct child_sa *c)
+{
+	if (sa->n_del < IKE_MAX_CHILD_DEL) {
+		sa->del_spis[sa->n_del++] = c->spi_in;
+		sa->tasks |= IKE_TASK_DELETE_CHILD;
+	}
+	sa_info(sa, "deleting Child SA %08x/%08x", c->spi_in, c->spi_out);
+	ike_sa_remove_child(sa, c);
+	ike_sa_kick(sa);
+}
+
+int ike_terminate(struct ike_ctx *ctx, const char *name)
+{
+	int n = 0;
+
+	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next) {
+		if (strcmp(sa->name, name) || sa->state == IKE_SA_DEAD ||
+		    sa->state == IKE_SA_DELETING)
+			continue;
+		ike_sa_delete(sa);
+		n++;
+	}
+	return n;
+}
+
+/* ---- receiving ---- */
+
+static struct ike_sa *find_sa(struct ike_ctx *ctx, const struct ike_hdr *h)
+{
+	bool we_initiated = !(h->flags & IKE_FLAG_INITIATOR);
+
+	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_SA_DEAD || sa->initiator != we_initiated ||
+		    memcmp(sa->spi_i, h->spi_i, 8))
+			continue;
+		if (!memcmp(sa->spi_r, h->spi_r, 8))
+			return sa;
+	}
+	return NULL;
+}
+
+/* Decrypts the SK payload and appends the inner payloads to m. */
+static int unprotect(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m,
+		     uint8_t *pt, size_t cap)
+{
+	const struct ike_payload *skp = ike_msg_find(m, IKE_PL_SK);
+	const struct ike_sk *sk = sa->initiator ? &sa->sk_r : &sa->sk_i;
+	size_t ptlen;
+	int ret;
+
+	if (!skp || !sa->keyed)
+		return -EBADMSG;
+	ret = ike_sk_decrypt(sk, IKE_BUF(buf, (size_t)(skp->body.ptr - buf)), skp->body, pt,
+			     cap, &ptlen);
+	if (ret)
+		return ret;
+	return ike_payloads_parse(skp->sk_first, pt, ptlen, m);
+}
+
+static void answer_unsupported_critical(struct ike_sa *sa, const struct ike_msg *m)
+{
+	struct ike_wbuf w;
+	uint8_t buf[64], type = m->unsupported_critical;
+
+	sa_warn(sa, "request with unsupported critical payload %u", type);
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_notify_simple(&w, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &type, 1);
+	ike_sa_send_response(sa, m->hdr.exchange, m->hdr.msg_id, &w);
+}
+
+static void process_request(struct ike_sa *sa, const struct ike_msg *m)
+{
+	uint32_t mid = m->hdr.msg_id;
+
+	switch (m->hdr.exchange) {
+	case IKE_AUTH:
+		if (!sa->initiator && sa->state == IKE_SA_INIT_DONE && mid == 1)
+			auth_process_request(sa, m, mid);
+		else
+			sa_debug(sa, "IKE_AUTH request out of place, dropped");
+		break;
+	case IKE_INFORMATIONAL:
+		if (sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_DELETING)
+			info_process_request(sa, m, mid);
+		else
+			sa_debug(sa, "INFORMATIONAL before IKE_AUTH completed, dropped");
+		break;
+	case IKE_CREATE_CHILD_SA:
+		if (sa->state == IKE_SA_ESTABLISHED)
+			create_process_request(sa, m, mid);
+		break;
+	default:
+		sa_debug(sa, "request of unknown exchange %u dropped", m->hdr.exchange);
+	}
+}
+
+static void process_response(struct ike_sa *sa, const struct ike_msg *m)
+{
+	enum ike_req_kind kind = sa->req_kind;
+
+	sa->req_kind = IKE_REQ_NONE;
+	free(sa->req);
+	sa->req = NULL;
+	switch (kind) {
+	case IKE_REQ_AUTH:
+		auth_process_response(sa, m);
+		break;
+	case IKE_REQ_DELETE_CHILD:
+	case IKE_REQ_DELETE_IKE:
+	case IKE_REQ_DPD:
+		info_process_response(sa, m, kind);
+		break;
+	default:
+		break;
+	}
+}
+
+void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
+		 const ike_sockaddr *local, const ike_sockaddr *remote)
+{
+	static const uint8_t zero_spi[8];
+	uint8_t pt[IKE_MSG_MAX > 65536 ? IKE_MSG_MAX : 65536];
+	char ra[64];
+	struct ike_msg m;
+	struct ike_sa *sa;
+	bool response;
+	int ret;
+
+	ret = ike_msg_parse(buf, len, &m);
+	if (ret && ret != IKE_ERR_UNSUPPORTED_CRITICAL) {
+		log_debug("dropped message from %s: %s", ike_addr_str(remote, true, ra, sizeof(ra)),
+			  ike_strerror(ret));
+		return;
+	}
+	response = m.hdr.flags & IKE_FLAG_RESPONSE;
+	if (m.hdr.exchange == IKE_SA_INIT) {
+		if (!response && m.hdr.msg_id == 0 && !memcmp(m.hdr.spi_r, zero_spi, 8) &&
+		    (m.hdr.flags & IKE_FLAG_INITIATOR)) {
+			init_respond(ctx, &m, buf, len, local, remote);
+			return;
+		}
+		if (!response || m.hdr.msg_id != 0)
+			return;
+		for (sa = ctx->sas; sa; sa = sa->next)
+			if (sa->initiator && sa->state == IKE_SA_INIT_SENT &&
+			    !memcmp(sa->spi_i, m.hdr.spi_i, 8))
+				break;
+		if (!sa || ret)
+			return;
+		sa->last_recv_ms = ctx->now_ms;
+		sa->req_kind = IKE_REQ_NONE;
+		init_process_response(sa, &m, buf, len);
+		ike_sa_kick(sa);
+		return;
+	}
+	sa = find_sa(ctx, &m.hdr);
+	if (!sa) {
+		log_debug("message for unknown IKE SA from %s dropped",
+			  ike_addr_str(remote, true, ra, sizeof(ra)));
+		return;
+	}
+	if (response) {
+		if (sa->req_kind == IKE_REQ_NONE || sa->req_kind == IKE_REQ_INIT ||
+		    m.hdr.msg_id != sa->req_mid) {
+			sa_debug(sa, "unexpected response %u dropped", m.hdr.msg_id);
+			return;
+		}
+		if (ret || unprotect(sa, buf, &m, pt, sizeof(pt))) {
+			sa_debug(sa, "response %u does not decrypt or parse, dropped", m.hdr.msg_id);
+			return;
+		}
+	} else {
+		if (sa->resp_valid && m.hdr.msg_id == sa->resp_mid) {
+			sa_debug(sa, "retransmitted request %u, resending the response",
+				 m.hdr.msg_id);
+			transmit(sa, sa->resp, sa->resp_len);
+			return;
+		}
+		if (m.hdr.msg_id != sa->peer_mid) {
+			sa_debug(sa, "request %u outside the window (expect %u), dropped",
+				 m.hdr.msg_id, sa->peer_mid);
+			return;
+		}
+		if (ret)	/* critical payload outside SK: nothing we can trust */
+			return;
+		ret = unprotect(sa, buf, &m, pt, sizeof(pt));
+		if (ret == IKE_ERR_UNSUPPORTED_CRITICAL) {
+			sa->last_recv_ms = ctx->now_ms;
+			answer_unsupported_critical(sa, &m);
+			return;
+		}
+		if (ret) {
+			sa_debug(sa, "request %u does not decrypt or parse, dropped", m.hdr.msg_id);
+			return;
+		}
+	}
+	sa->last_recv_ms = ctx->now_ms;
+	/* an authenticated message: follow the peer (NAT mapping changes) */
+	if (ike_addr_port(remote) != ike_addr_port(&sa->remote) ||
+	    !ike_addr_eq(remote, &sa->remote))
+		sa->remote = *remote;
+	sa->local = *local;
+	if (response)
+		process_response(sa, &m);
+	else
+		process_request(sa, &m);
+	ike_sa_kick(sa);
+}
+
+/* ---- timers ---- */
+
+static uint64_t min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+uint64_t ike_tick(struct ike_ctx *ctx)
+{
+	uint64_t now = ctx->now_ms, next = UINT64_MAX;
+
+	/* a new cookie secret every 5 minutes; the last one stays valid */
+	if (now - ctx->cookie_rotated_ms >= 300000) {
+		memcpy(ctx->cookie_secret_old, ctx->cookie_secret, sizeof(ctx->cookie_secret));
+		RAND_bytes(ctx->cookie_secret, sizeof(ctx->cookie_secret));
+		ctx->cookie_version++;
+		ctx->cookie_rotated_ms = now;
+	}
+
+	for (struct ike_sa **pp = &ctx->sas; *pp;) {
+		struct ike_sa *sa = *pp;
+
+		if (sa->state == IKE_SA_DEAD) {
+			*pp = sa->next;
+			ike_sa_free(sa);
+			continue;
+		}
+		pp = &sa->next;
+		if (sa->req_kind != IKE_REQ_NONE && now >= sa->req_next_ms) {
+			if (sa->req_tries >= ctx->retx_tries) {
+				sa_info(sa, "no response to request %u after %u transmissions",
+					sa->req_mid, sa->req_tries);
+				ike_sa_kill(sa, sa->req_kind == IKE_REQ_DPD ?
+					    "peer is dead" : "peer did not respond");
+				continue;
+			}
+			sa_debug(sa, "retransmitting request %u (%u)", sa->req_mid, sa->req_tries);
+			transmit(sa, sa->req, sa->req_len);
+			sa->req_next_ms = now + ike_retx_timeout(ctx, sa->req_tries);
+			sa->req_tries++;
+		}
+		if (sa->req_kind != IKE_REQ_NONE)
+			next = min64(next, sa->req_next_ms);
+		if (sa->state == IKE_SA_INIT_DONE) {
+			uint64_t t = sa->created_ms + ctx->half_open_timeout_ms;
+
+			if (now >= t) {
+				ike_sa_kill(sa, "half-open SA timed out");
+				continue;
+			}
+			next = min64(next, t);
+		}
+		if (sa->state == IKE_SA_ESTABLISHED && sa->conn && sa->conn->dpd) {
+			uint64_t t = sa->last_recv_ms + (uint64_t)sa->conn->dpd * 1000;
+
+			if (now >= t && sa->req_kind == IKE_REQ_NONE && !sa->tasks) {
+				sa->tasks |= IKE_TASK_DPD;
+				ike_sa_kick(sa);
+			} else if (now < t) {
+				next = min64(next, t);
+			}
+			if (sa->req_kind != IKE_REQ_NONE)
+				next = min64(next, sa->req_next_ms);
+		}
+	}
+	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next)
+		if (sa->state == IKE_SA_DEAD)
+			next = now;
+	return next;
+}
+
+/* ---- list ---- */
+
+static const char *alg_encr(uint16_t encr)
+{
+	switch (encr) {
+	case IKE_ENCR_AES_CBC: return "AES_CBC";
+	case IKE_ENCR_AES_GCM_8: return "AES_GCM_8";
+	case IKE_ENCR_AES_GCM_12: return "AES_GCM_12";
+	case IKE_ENCR_AES_GCM_16: return "AES_GCM_16";
+	case IKE_ENCR_CHACHA20_POLY1305: return "CHACHA20_POLY1305";
+	default: return "?";
+	}
+}
+
+static const char *alg_integ(uint16_t integ)
+{
+	switch (integ) {
+	case IKE_INTEG_HMAC_SHA1_96: return "HMAC_SHA1_96";
+	case IKE_INTEG_HMAC_SHA2_256_128: return "HMAC_SHA2_256_128";
+	case IKE_INTEG_HMAC_SHA2_384_192: return "HMAC_SHA2_384_192";
+	case IKE_INTEG_HMAC_SHA2_512_256: return "HMAC_SHA2_512_256";
+	default: return NULL;
+	}
+}
+
+static const char *alg_prf(uint16_t prf)
+{
+	switch (prf) {
+	case IKE_PRF_HMAC_SHA1: return "PRF_HMAC_SHA1";
+	case IKE_PRF_AES128_XCBC: return "PRF_AES128_XCBC";
+	case IKE_PRF_HMAC_SHA2_256: return "PRF_HMAC_SHA2_256";
+	case IKE_PRF_HMAC_SHA2_384: return "PRF_HMAC_SHA2_384";
+	case IKE_PRF_HMAC_SHA2_512: return "PRF_HMAC_SHA2_512";
+	default: return "?";
+	}
+}
+
+static const char *alg_ke(uint16_t ke)
+{
+	switch (ke) {
+	case IKE_KE_MODP2048: return "MODP_2048";
+	case IKE_KE_MODP3072: return "MODP_3072";
+	case IKE_KE_ECP256: return "ECP_256";
+	case IKE_KE_ECP384: return "ECP_384";
+	case IKE_KE_X25519: return "CURVE_25519";
+	default: return "?";
+	}
+}
+
+#define APPEND(...) do { \
+	int n_ = snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__); \
+	if (n_ > 0) \
+		off += (size_t)n_; \
+} while (0)
+
+size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	size_t off = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next) {
+		char la[64], ra[64], spi_i[17], spi_r[17];
+
+		if (sa->state == IKE_SA_DEAD)
+			continue;
+		for (int i = 0; i < 8; i++) {
+			sprintf(spi_i + 2 * i, "%02x", sa->spi_i[i]);
+			sprintf(spi_r + 2 * i, "%02x", sa->spi_r[i]);
+		}
+		APPEND("ike %s[%u] %s %s local %s remote %s spis %s_i%s %s_r%s",
+		       sa->name, sa->uid, ike_sa_state_name(sa->state),
+		       sa->initiator ? "initiator" : "responder",
+		       ike_addr_str(&sa->local, true, la, sizeof(la)),
+		       ike_addr_str(&sa->remote, true, ra, sizeof(ra)),
+		       spi_i, sa->initiator ? "*" : "", spi_r, sa->initiator ? "" : "*");
+		if (sa->keyed) {
+			APPEND(" ike %s", alg_encr(sa->encr));
+			if (sa->encr_bits)
+				APPEND("-%u", sa->encr_bits);
+			if (alg_integ(sa->integ))
+				APPEND("/%s", alg_integ(sa->integ));
+			APPEND("/%s/%s", alg_prf(sa->prf), alg_ke(sa->ke_group));
+		}
+		if (sa->state == IKE_SA_ESTABLISHED)
+			APPEND(" established %lds ago", (long)(now - sa->established));
+		APPEND("\n");
+		for (struct child_sa *c = sa->children; c; c = c->next) {
+			char ts[128];
+
+			APPEND("child %s[%u] %s %s spis %08x_i %08x_o esp %s", sa->name, sa->uid,
+			       c->installed ? "INSTALLED" : "NEGOTIATED",
+			       c->mode == CONF_MODE_TRANSPORT ? "TRANSPORT" : "TUNNEL",
+			       c->spi_in, c->spi_out, alg_encr(c->encr));
+			if (c->encr_bits)
+				APPEND("-%u", c->encr_bits);
+			if (alg_integ(c->integ))
+				APPEND("/%s", alg_integ(c->integ));
+			APPEND("%s established %lds ago local", c->esn ? "/ESN" : "",
+			       (long)(now - c->established));
+			for (size_t i = 0; i < c->n_ts_l; i++) {
+				ts_format(&c->ts_l[i], ts, sizeof(ts));
+				APPEND("%s%s", i ? "," : " ", ts);
+			}
+			APPEND(" remote");
+			for (size_t i = 0; i < c->n_ts_r; i++) {
+				ts_format(&c->ts_r[i], ts, sizeof(ts));
+				APPEND("%s%s", i ? "," : " ", ts);
+			}
+			APPEND("\n");
+		}
+	}
+	return off < len ? off : (len ? len - 1 : 0);
+}
+
+/* ---- initiating ---- */
+
+static void conf_to_sockaddr(const struct conf_addr *c, int family, uint16_t port,
+			     ike_sockaddr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->sa.sa_family = (sa_family_t)family;
+	if (family == AF_INET6) {
+		if (c->family)
+			memcpy(&out->sin6.sin6_addr, c->addr, 16);
+	} else if (c->family) {
+		memcpy(&out->sin.sin_addr, c->addr, 4);
+	}
+	ike_addr_set_port(out, port);
+}
+
+struct ike_sa *ike_initiate(struct ike_ctx *ctx, const struct conf_conn *conn,
+			    const struct ike_ts *ts_l, size_t n_l,
+			    const struct ike_ts *ts_r, size_t n_r)
+{
+	struct ike_sa *sa;
+
+	if (!conn->remote.family) {
+		log_err("%s: cannot initiate: remote is %%any", conn->name);
+		return NULL;
+	}
+	sa = ike_sa_new(ctx, conn, true);
+	if (!sa)
+		return NULL;
+	conf_to_sockaddr(&conn->remote, conn->remote.family, IKE_PORT, &sa->remote);
+	conf_to_sockaddr(&conn->local, conn->remote.family, IKE_PORT, &sa->local);
+	if (!conn->local.family && ctx->ops.route &&
+	    !ctx->ops.route(ctx->ops.arg, &sa->remote, &sa->local))
+		ike_addr_set_port(&sa->local, IKE_PORT);
+	if (ts_l && n_l <= IKE_MAX_TS && ts_r && n_r <= IKE_MAX_TS) {
+		memcpy(sa->want_ts_l, ts_l, n_l * sizeof(*ts_l));
+		sa->n_want_ts_l = n_l;
+		memcpy(sa->want_ts_r, ts_r, n_r * sizeof(*ts_r));
+		sa->n_want_ts_r = n_r;
+	}
+	if (init_start(sa)) {
+		ike_sa_kill(sa, "cannot start IKE_SA_INIT");
+		return NULL;
+	}
+	return sa;
+}
