@@ -30,7 +30,7 @@ stop_traffic() {
 	done
 	pings=()
 }
-trap 'rc=$?; stop_traffic; (exit $rc); _cleanup' EXIT
+on_exit stop_traffic
 
 make -s -C "$dir" nlfuzz >/dev/null
 
@@ -45,6 +45,7 @@ pings+=($!)
 
 log "nlfuzz -n $messages -t $threads -s $seed $extra (NFSEC_FUZZ_MESSAGES, _THREADS, _SEED, _ARGS)"
 out=$(mktemp)
+on_exit rm -f "$out"
 rc=0
 n a "$dir/nlfuzz" -n "$messages" -t "$threads" -s "$seed" $extra -q >"$out" 2>&1 || rc=$?
 sed 's/^/# /' "$out"
@@ -61,7 +62,6 @@ else
 	log "mode: fuzzing only (no POLICY_NEW in this module: no model check)"
 	check "nlfuzz said why it skipped the model" grep -q '^nlfuzz: no model check' "$out"
 fi
-rm -f "$out"
 
 check "nfsec still answers in the fuzzed namespace" q n a ipsecctl stats
 check "and in another" q n b ipsecctl stats
