@@ -6,7 +6,8 @@
 # still answers, traffic that still flows, and (lib.sh) a clean unload.
 #
 #   a (10.0.0.1, fd00::1) <--veth--> b (10.0.0.2, fd00::2)
-#     nlfuzz -t 4: NFSEC_FUZZ_MESSAGES requests (200000), then the model
+#     nlfuzz -t 4: NFSEC_FUZZ_MESSAGES requests (200000) or
+#     NFSEC_FUZZ_SECONDS (480) of them, whichever ends first, then the model
 #     ping a -> b over IPv4 and IPv6 every 10 ms all along
 #
 # Before the SPD commands exist the fuzzer still runs (they must get clean
@@ -17,6 +18,8 @@
 
 dir=$(cd "$(dirname "$0")" && pwd)
 messages=${NFSEC_FUZZ_MESSAGES:-200000}
+# The time budget keeps a slow (debug) kernel within the VM's 900 s.
+seconds=${NFSEC_FUZZ_SECONDS:-480}
 threads=${NFSEC_FUZZ_THREADS:-4}
 seed=${NFSEC_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 extra=${NFSEC_FUZZ_ARGS:-}
@@ -43,11 +46,12 @@ pings+=($!)
 ip netns exec a ping -q -i 0.01 fd00::2 >/dev/null 2>&1 &
 pings+=($!)
 
-log "nlfuzz -n $messages -t $threads -s $seed $extra (NFSEC_FUZZ_MESSAGES, _THREADS, _SEED, _ARGS)"
+log "nlfuzz -n $messages -d $seconds -t $threads -s $seed $extra" \
+	"(NFSEC_FUZZ_MESSAGES, _SECONDS, _THREADS, _SEED, _ARGS)"
 out=$(mktemp)
 on_exit rm -f "$out"
 rc=0
-n a "$dir/nlfuzz" -n "$messages" -t "$threads" -s "$seed" $extra -q >"$out" 2>&1 || rc=$?
+n a "$dir/nlfuzz" -n "$messages" -d "$seconds" -t "$threads" -s "$seed" $extra -q >"$out" 2>&1 || rc=$?
 sed 's/^/# /' "$out"
 check "ping kept running during the fuzzing" kill -0 "${pings[@]}"
 stop_traffic

@@ -3,7 +3,7 @@
  * nlfuzz: structured-random and mutated requests to the nfsec generic
  * netlink family, from several threads, then a model check.
  *
- *   nlfuzz [-n MESSAGES] [-t THREADS] [-s SEED] [-m MODEL-OPS] [-E] [-q]
+ *   nlfuzz [-n MESSAGES] [-d SECONDS] [-t THREADS] [-s SEED] [-m MODEL-OPS] [-E] [-q]
  *
  * Fuzz phase: every thread sends its share of MESSAGES on its own socket.
  * A message is either valid (POLICY_NEW/DEL/GET/FLUSH/REPLACE, LOOKUP,
@@ -21,6 +21,8 @@
  * apply random valid POLICY_NEW/DEL, track the ids the kernel accepted,
  * then dump and compare ids, directions, actions and priorities.
  *
+ * -d stops the fuzz phase after SECONDS even if fewer than MESSAGES went
+ * out (a budget for slow kernels); the model phase runs all the same.
  * -E turns extended acks off: the kernel then neither reports the bad
  * attribute nor dumps its policy into the ack (to fuzz past a bug there).
  *
@@ -1108,6 +1110,16 @@ static bool read_policy(const struct nlattr *pol, struct policy *p)
 
 /* ---- the fuzz phase --------------------------------------------------- */
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double deadline;	/* 0: none */
+
 struct worker {
 	pthread_t tid;
 	unsigned int index;
@@ -1158,6 +1170,8 @@ static void *fuzz_thread(void *arg)
 			gen_random(&r, &m, &cmd, &dump);
 			w->st.random++;
 		}
+		if (deadline && !(i % 64) && now() > deadline)
+			break;
 		if (dump && chance(&r, 10))
 			stop = 1 + below(&r, 3);
 		if (nl_send(fd, &m, ++seq, &w->st))
@@ -1419,18 +1433,10 @@ static void add_stats(struct stats *to, const struct stats *s)
 		b[i] += a[i];
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-n MESSAGES] [-t THREADS] [-s SEED] [-m MODEL-OPS] [-E] [-q]\n",
-		prog);
+	fprintf(stderr, "usage: %s [-n MESSAGES] [-d SECONDS] [-t THREADS] [-s SEED] [-m MODEL-OPS]"
+		" [-E] [-q]\n", prog);
 	exit(2);
 }
 
@@ -1438,7 +1444,7 @@ int main(int argc, char **argv)
 {
 	static struct worker w[MAX_THREADS];
 	uint64_t messages = 10000, seed = 0;
-	unsigned int threads = 1, model_ops = 2000;
+	unsigned int threads = 1, model_ops = 2000, seconds = 0;
 	struct stats total = { 0 }, probe = { 0 };
 	struct family_ctx fam;
 	bool quiet = false, have_seed = false, model;
@@ -1446,9 +1452,10 @@ int main(int argc, char **argv)
 	int opt, ret = 0;
 	char *end;
 
-	while ((opt = getopt(argc, argv, "n:t:s:m:Eqh")) != -1) {
+	while ((opt = getopt(argc, argv, "n:d:t:s:m:Eqh")) != -1) {
 		switch (opt) {
 		case 'n': messages = strtoull(optarg, &end, 0); if (*end) usage(argv[0]); break;
+		case 'd': seconds = strtoul(optarg, &end, 0); if (*end) usage(argv[0]); break;
 		case 't': threads = strtoul(optarg, &end, 0); if (*end) usage(argv[0]); break;
 		case 's': seed = strtoull(optarg, &end, 0); have_seed = true;
 			  if (*end) usage(argv[0]);
@@ -1463,8 +1470,11 @@ int main(int argc, char **argv)
 		usage(argv[0]);
 	if (!have_seed)
 		seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
-	printf("nlfuzz: seed %" PRIu64 ", %" PRIu64 " messages, %u threads\n", seed, messages,
+	printf("nlfuzz: seed %" PRIu64 ", %" PRIu64 " messages, %u threads", seed, messages,
 	       threads);
+	if (seconds)
+		printf(", at most %u s", seconds);
+	printf("\n");
 	fflush(stdout);
 
 	if (resolve_family(&fam, &probe)) {
@@ -1483,6 +1493,8 @@ int main(int argc, char **argv)
 	}
 
 	t0 = now();
+	if (seconds)
+		deadline = t0 + seconds;
 	for (unsigned int i = 0; i < threads; i++) {
 		w[i].index = i;
 		w[i].seed = seed + i * 0x1000193ULL;
