@@ -9,6 +9,7 @@
 #   ikev2d_start NS DIR ARGS...  ikev2d -F -c DIR/ikev2d.conf, socket DIR/ikev2d.sock
 #   ikectl DIR COMMAND...      one control-socket command; prints the reply
 #                              without the final OK, fails on ERR
+#   ike_stop                   stop every charon and ikev2d started so far
 #
 # Every process started here is killed on exit, before lib.sh deletes the
 # namespaces.
@@ -35,6 +36,15 @@ _ike_cleanup() {
 	_cleanup
 }
 trap _ike_cleanup EXIT
+
+ike_stop() {
+	local p
+	for p in "${_ike_pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	_ike_pids=()
+}
 
 # swan_conf DIR: the strongswan.conf of the recipe (explicit plugin list,
 # vici socket and log in DIR, short retransmissions for the DPD tests).

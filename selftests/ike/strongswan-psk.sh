@@ -92,14 +92,6 @@ start_both() {
 	ikev2d_start a "$A" --no-kernel "$@"
 }
 
-stop_both() {
-	local p
-	for p in "${_ike_pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	_ike_pids=()
-}
 
 swan_up() { swan b "$B" --list-sas | grep -q "ESTABLISHED"; }
 swan_down() { ! swan b "$B" --list-sas | grep -q "ESTABLISHED"; }
@@ -151,7 +143,7 @@ run_case() {
 	check "strongSwan: terminate" q swan b "$B" --terminate --ike ikev2d
 	wait_for 10 ikev2d_down
 	check "ikev2d has no IKE SA after strongSwan's Delete" ikev2d_down
-	stop_both
+	ike_stop
 }
 
 run_case gcm aes128gcm16-prfsha256-x25519 aes128gcm16 \
@@ -168,7 +160,7 @@ wait_for 20 ikev2d_up
 check "ikev2d asked for group 14" grep -q "KE group 31 not acceptable, asking for 14" "$A/ikev2d.log"
 check "the IKE SA uses MODP_2048" ikev2d_lists "PRF_HMAC_SHA2_256/MODP_2048"
 check "strongSwan agrees" swan_lists "PRF_HMAC_SHA2_256/MODP_2048"
-stop_both
+ike_stop
 
 log "=== INVALID_KE_PAYLOAD: ikev2d sends x25519, strongSwan wants modp2048"
 setup invalid-ke2 aes128gcm16-prfsha256-x25519-modp2048 aes128gcm16 \
@@ -180,7 +172,7 @@ check "no NAT detected between the namespaces" sh -c "! grep -q 'NAT detected' $
 check "ikev2d retried with group 14" grep -q "INVALID_KE_PAYLOAD: retrying with KE group 14" \
 	"$A/ikev2d.log"
 check "strongSwan: IKE SA with MODP_2048" swan_lists "PRF_HMAC_SHA2_256/MODP_2048"
-stop_both
+ike_stop
 
 # Short retransmissions from here on: DPD gives up after 0.5 + 1 + 2 s.
 log "=== DPD: strongSwan disappears"
@@ -196,7 +188,7 @@ kill -9 "${_ike_pids[0]}"
 wait "${_ike_pids[0]}" 2>/dev/null || true
 wait_for 20 ikev2d_down
 check "ikev2d declared the peer dead" grep -q "peer is dead" "$A/ikev2d.log"
-stop_both
+ike_stop
 
 log "=== DPD: ikev2d disappears"
 setup dpd2 aes128gcm16-prfsha256-x25519 aes128gcm16
@@ -207,6 +199,6 @@ kill -9 "$_ikev2d_pid"
 wait "$_ikev2d_pid" 2>/dev/null || true
 wait_for 40 swan_down
 check "strongSwan deleted the IKE SA of the dead peer" swan_down
-stop_both
+ike_stop
 
 rm -rf "$top"

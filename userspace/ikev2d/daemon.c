@@ -62,6 +62,16 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* ": reason" from the kernel's extack, unless it only repeats strerror. */
+static const char *nl_reason(int ret, const struct nfsec_nl_err *err, char *buf, size_t len)
+{
+	if (!err->msg[0] || !strcmp(err->msg, strerror(-ret)))
+		snprintf(buf, len, "%s", strerror(-ret));
+	else
+		snprintf(buf, len, "%s: %s", strerror(-ret), err->msg);
+	return buf;
+}
+
 /* ---- ike_ops ---- */
 
 static int op_send(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote,
@@ -83,14 +93,16 @@ static int op_spi_alloc(void *arg, const struct ike_sa *sa, uint32_t *spi)
 	struct nfsec_nl_err err = { 0 };
 	size_t len;
 	const uint8_t *dst = ike_addr_bytes(&sa->local, &len);
+	char why[300];
 	int ret;
 
 	if (!d->kernel)
 		return 0;	/* --no-kernel: a random SPI */
+
 	ret = kernel_spi_alloc(d->kernel, sa->local.sa.sa_family, dst, spi, &err);
 	if (ret)
-		log_warn("%s: nfsec SPI allocation failed: %s%s%s", sa->name, strerror(-ret),
-			 err.msg[0] ? ": " : "", err.msg);
+		log_warn("%s: nfsec SPI allocation failed: %s", sa->name,
+			 nl_reason(ret, &err, why, sizeof(why)));
 	return ret;
 }
 
@@ -114,7 +126,6 @@ static void fill_sa(struct kernel_sa *ks, const struct ike_sa *sa, const struct 
 {
 	const char *aead, *enc, *auth;
 	uint32_t aead_icv, auth_icv;
-	size_t len;
 
 	memset(ks, 0, sizeof(*ks));
 	kernel_alg_names(c->encr, c->integ, &aead, &aead_icv, &enc, &auth, &auth_icv);
@@ -122,8 +133,8 @@ static void fill_sa(struct kernel_sa *ks, const struct ike_sa *sa, const struct 
 	ks->dir = in ? NFSEC_DIR_IN : NFSEC_DIR_OUT;
 	ks->mode = c->mode == CONF_MODE_TRANSPORT ? NFSEC_MODE_TRANSPORT : NFSEC_MODE_TUNNEL;
 	ks->family = sa->local.sa.sa_family;
-	memcpy(in ? ks->dst : ks->src, ike_addr_bytes(&sa->local, &len), len);
-	memcpy(in ? ks->src : ks->dst, ike_addr_bytes(&sa->remote, &len), len);
+	ike_addr_copy(&sa->local, in ? ks->dst : ks->src);
+	ike_addr_copy(&sa->remote, in ? ks->src : ks->dst);
 	ks->reqid = c->reqid;
 	ks->aead = aead != NULL;
 	ks->enc.name = aead ? aead : enc;
@@ -152,7 +163,6 @@ static int op_child_install(void *arg, const struct ike_sa *sa, const struct chi
 	struct installed *in;
 	struct kernel_sa ks;
 	const char *what = "";
-	size_t len;
 	int ret;
 
 	if (!d->kernel) {
@@ -174,8 +184,8 @@ static int op_child_install(void *arg, const struct ike_sa *sa, const struct chi
 	if (!in)
 		return -ENOMEM;
 	in->family = sa->local.sa.sa_family;
-	memcpy(in->local, ike_addr_bytes(&sa->local, &len), len);
-	memcpy(in->remote, ike_addr_bytes(&sa->remote, &len), len);
+	ike_addr_copy(&sa->local, in->local);
+	ike_addr_copy(&sa->remote, in->remote);
 	fill_sa(&ks, sa, c, true);
 	ret = kernel_sa_add(d->kernel, &ks, &err);
 	OPENSSL_cleanse(&ks, sizeof(ks));
@@ -226,8 +236,12 @@ static int op_child_install(void *arg, const struct ike_sa *sa, const struct chi
 	d->inst = in;
 	return 0;
 fail:
-	snprintf(errbuf, errlen, "nfsec refused the %s: %s%s%s", what, strerror(-ret),
-		 err.msg[0] ? ": " : "", err.msg);
+	{
+		char why[300];
+
+		snprintf(errbuf, errlen, "nfsec refused the %s: %s", what,
+			 nl_reason(ret, &err, why, sizeof(why)));
+	}
 	remove_installed(d, in);
 	free(in);
 	return ret;
@@ -317,6 +331,7 @@ static void install_traps(struct daemon *d)
 		struct kernel_policy p = { .dir = NFSEC_DIR_OUT };
 		struct nfsec_nl_err err = { 0 };
 		struct trap *t;
+		int ret;
 
 		if (c->start != CONF_START_TRAP)
 			continue;
@@ -353,8 +368,12 @@ static void install_traps(struct daemon *d)
 		t = calloc(1, sizeof(*t));
 		if (!t)
 			return;
-		if (kernel_policy_add(d->kernel, &p, &t->policy, &err)) {
-			log_err("%s: cannot install the trap policy: %s", c->name, err.msg);
+		ret = kernel_policy_add(d->kernel, &p, &t->policy, &err);
+		if (ret) {
+			char why[300];
+
+			log_err("%s: cannot install the trap policy: %s", c->name,
+				nl_reason(ret, &err, why, sizeof(why)));
 			free(t);
 			continue;
 		}
@@ -520,9 +539,10 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 
 		d->kernel = kernel_open(&err);
 		if (!d->kernel) {
-			log_err("cannot talk to nfsec: %s%s%s (is nfsec.ko loaded? --no-kernel "
-				"runs without it)", strerror(-err.error), err.msg[0] ? ": " : "",
-				err.msg);
+			char why[300];
+
+			log_err("cannot talk to nfsec: %s (is nfsec.ko loaded? --no-kernel "
+				"runs without it)", nl_reason(err.error, &err, why, sizeof(why)));
 			config_free(&d->cfg);
 			free(d);
 			return 1;

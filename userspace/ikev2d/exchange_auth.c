@@ -149,9 +149,12 @@ static uint32_t new_spi(struct ike_sa *sa)
 {
 	uint32_t spi = 0;
 
+	/* Without an SPI from the kernel the Child SA is still negotiated: its
+	 * installation will fail and be handled (logged, deleted towards the
+	 * peer) like any refusal. */
 	if (sa->ctx->ops.spi_alloc && sa->ctx->ops.spi_alloc(sa->ctx->ops.arg, sa, &spi)) {
-		sa_err(sa, "cannot allocate an SPI");
-		return 0;
+		sa_warn(sa, "no SPI from the kernel, using a random one");
+		spi = 0;
 	}
 	return spi ? spi : child_random_spi();
 }
@@ -182,7 +185,7 @@ int auth_start(struct ike_sa *sa)
 		       "only PSK authentication is implemented" : strerror(-ret));
 		return ret;
 	}
-	sa->first_spi_in = new_spi(sa);
+	sa->first_spi_in = sa->conn->n_esp ? new_spi(sa) : 0;
 	if (!sa->n_want_ts_l)
 		sa->n_want_ts_l = child_conf_ts(sa, true, sa->want_ts_l);
 	if (!sa->n_want_ts_r)
@@ -308,7 +311,7 @@ static struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m
 		     chosen.spi[3];
 	child_set_proposal(c, &chosen);
 	c->spi_in = new_spi(sa);
-	if (!c->spi_in || child_derive_keys(sa, c)) {
+	if (child_derive_keys(sa, c)) {
 		ike_put_notify_simple(w, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		child_free(c);
 		return NULL;

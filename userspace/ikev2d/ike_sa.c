@@ -51,6 +51,16 @@ const uint8_t *ike_addr_bytes(const ike_sockaddr *a, size_t *len)
 	return (const uint8_t *)&a->sin.sin_addr;
 }
 
+size_t ike_addr_copy(const ike_sockaddr *a, uint8_t out[16])
+{
+	size_t len;
+	const uint8_t *p = ike_addr_bytes(a, &len);
+
+	memset(out, 0, 16);
+	memcpy(out, p, len);
+	return len;
+}
+
 const char *ike_addr_str(const ike_sockaddr *a, bool with_port, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN] = "?";

@@ -45,6 +45,8 @@ void ike_addr_set_port(ike_sockaddr *a, uint16_t port);
 const char *ike_addr_str(const ike_sockaddr *a, bool with_port, char *buf, size_t len);
 /* Address bytes and their length (4 or 16). */
 const uint8_t *ike_addr_bytes(const ike_sockaddr *a, size_t *len);
+/* Copies the address bytes to out (16 bytes, zero-padded); returns 4 or 16. */
+size_t ike_addr_copy(const ike_sockaddr *a, uint8_t out[16]);
 
 enum ike_sa_state {
 	IKE_SA_INIT_SENT,	/* initiator: IKE_SA_INIT request out */

@@ -162,8 +162,13 @@ void ipc_attr_path_name(const struct nfsec_nl_attr_step *path, int depth,
 	walk(path, depth, buf, len, policy_index);
 }
 
-/* Fill e->where (and e->policy_index) from the extack of a failed request. */
-static void locate(struct nl_msg *msg, struct ipc_err *e)
+/*
+ * Fill e->where (and e->policy_index) from the extack of a failed request.
+ * starts[k]: how many policies came before the k-th NFSEC_A_POLICY_LIST
+ * of a replace, so that the index counts across lists (NULL otherwise).
+ */
+static void locate_in(struct nl_msg *msg, struct ipc_err *e,
+		      const size_t *starts, size_t nlists)
 {
 	struct nfsec_nl_attr_step path[8];
 	const struct attr_space *sp;
@@ -173,6 +178,9 @@ static void locate(struct nl_msg *msg, struct ipc_err *e)
 	e->policy_index = -1;
 	if (e->nl.has_offs) {
 		depth = nfsec_nl_attr_path(msg, e->nl.offs, path, 8);
+		if (depth >= 2 && starts && path[0].type == NFSEC_A_POLICY_LIST &&
+		    path[0].index < nlists)
+			path[1].index += (uint32_t)starts[path[0].index];
 		if (depth)
 			walk(path, depth, e->where, sizeof(e->where),
 			     &e->policy_index);
@@ -193,6 +201,11 @@ static void locate(struct nl_msg *msg, struct ipc_err *e)
 		snprintf(e->where + off, sizeof(e->where) - off, "%s%s (missing)",
 			 depth ? "." : "", sp->names[e->nl.miss_type]);
 	}
+}
+
+static void locate(struct nl_msg *msg, struct ipc_err *e)
+{
+	locate_in(msg, e, NULL, 0);
 }
 
 static void local_err(struct ipc_err *e, int error, const char *msg)
@@ -404,47 +417,121 @@ static int count_reply(const struct nlmsghdr *nlh, struct nlattr **tb,
 	return 0;
 }
 
-/* An encoded policy is at most this large (two names, addresses, ...). */
-#define POLICY_NL_MAX 1024
+/*
+ * One attribute holds at most 64 KiB (nla_len is 16 bits), so a big batch
+ * travels as several NFSEC_A_POLICY_LIST attributes in the one message; the
+ * kernel replaces the SPD with all of them together. A list is closed when
+ * the next policy would not fit and a new one is started.
+ */
+#define LIST_MAX 0xffff
+
+struct replace_msg {
+	struct nl_msg *msg;
+	size_t *starts;		/* index of the first policy of each list */
+	size_t nlists;
+};
+
+static struct nlattr *start_list(struct replace_msg *r, size_t first)
+{
+	if (!(r->nlists & (r->nlists - 1))) {
+		/* 0, 1, 2, 4, ...: grow the array, doubling. */
+		size_t *s = realloc(r->starts, (r->nlists ? 2 * r->nlists : 1) *
+				    sizeof(*s));
+
+		if (!s)
+			return NULL;
+		r->starts = s;
+	}
+	r->starts[r->nlists++] = first;
+	return nfsec_nest_start(r->msg, NFSEC_A_POLICY_LIST);
+}
+
+static size_t list_len(struct nl_msg *msg, const struct nlattr *list)
+{
+	return (size_t)((char *)nlmsg_tail(nlmsg_hdr(msg)) - (char *)list);
+}
+
+/*
+ * Encode v[0..n-1] over as many lists as needed. -ENOMEM when the message
+ * buffer is too small, -E2BIG when one policy alone exceeds a list.
+ */
+static int replace_encode(struct replace_msg *r, const struct nfsec_policy *v,
+			  size_t n)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(r->msg);
+	struct nlattr *list;
+
+	r->nlists = 0;
+	list = start_list(r, 0);
+	if (!list)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t before = nlh->nlmsg_len;
+
+		if (nfsec_policy_put(r->msg, NFSEC_A_POLICY, &v[i]))
+			return -ENOMEM;
+		if (list_len(r->msg, list) <= LIST_MAX)
+			continue;
+		/* Too much for this list: take it back, close, start anew. */
+		nlh->nlmsg_len = before;
+		if (r->starts[r->nlists - 1] == i)
+			return -E2BIG;
+		nla_nest_end(r->msg, list);
+		list = start_list(r, i);
+		if (!list || nfsec_policy_put(r->msg, NFSEC_A_POLICY, &v[i]))
+			return -ENOMEM;
+	}
+	if (n)
+		nla_nest_end(r->msg, list);
+	else
+		nla_nest_end_keep_empty(r->msg, list);
+	return 0;
+}
 
 int ipc_policy_replace(struct nfsec_nl *nl, const struct nfsec_policy *v,
 		       size_t n, bool check_only, uint32_t *count,
 		       struct ipc_err *e)
 {
-	size_t size = 4096 + n * POLICY_NL_MAX;
-	struct nlattr *list;
-	struct nl_msg *msg;
-	size_t len;
+	struct replace_msg r = { 0 };
+	size_t per = 128;
+	int ret;
 
-	msg = new_msg(nl, NFSEC_CMD_POLICY_REPLACE, 0, size, e);
-	if (!msg)
-		return -ENOMEM;
-	if (check_only && nla_put_flag(msg, NFSEC_A_CHECK_ONLY))
-		return put_failed(msg, e);
-	list = nfsec_nest_start(msg, NFSEC_A_POLICY_LIST);
-	if (!list)
-		return put_failed(msg, e);
-	for (size_t i = 0; i < n; i++)
-		if (nfsec_policy_put(msg, NFSEC_A_POLICY, &v[i]))
-			return put_failed(msg, e);
-	len = (size_t)((char *)nlmsg_tail(nlmsg_hdr(msg)) - (char *)list);
-	if (len > 0xffff) {
-		char why[200];
-
-		/* nla_len is 16 bits: a nest cannot hold more than 64 KiB. */
-		nlmsg_free(msg);
-		snprintf(why, sizeof(why),
-			 "%zu policies need %zu bytes, more than one netlink attribute (NFSEC_A_POLICY_LIST) can hold (65535)",
-			 n, len);
-		local_err(e, -E2BIG, why);
+	/* Guess the size, and grow until the batch fits. */
+	for (;;) {
+		r.msg = new_msg(nl, NFSEC_CMD_POLICY_REPLACE, 0,
+				4096 + n * per, e);
+		if (!r.msg) {
+			free(r.starts);
+			return -ENOMEM;
+		}
+		if (check_only && nla_put_flag(r.msg, NFSEC_A_CHECK_ONLY))
+			ret = -ENOMEM;
+		else
+			ret = replace_encode(&r, v, n);
+		if (ret != -ENOMEM || per >= 64 * 1024)
+			break;
+		nlmsg_free(r.msg);
+		per *= 4;
+	}
+	if (ret == -E2BIG) {
+		nlmsg_free(r.msg);
+		free(r.starts);
+		local_err(e, -E2BIG, "a policy does not fit in one netlink attribute (64 KiB)");
 		return -E2BIG;
 	}
-	if (n)
-		nla_nest_end(msg, list);
-	else
-		nla_nest_end_keep_empty(msg, list);
+	if (ret) {
+		free(r.starts);
+		return put_failed(r.msg, e);
+	}
 	*count = (uint32_t)n;
-	return request(nl, msg, count_reply, count, e);
+	memset(e, 0, sizeof(*e));
+	e->policy_index = -1;
+	ret = nfsec_nl_request(nl, r.msg, count_reply, count, &e->nl);
+	if (ret)
+		locate_in(r.msg, e, r.starts, r.nlists);
+	nlmsg_free(r.msg);
+	free(r.starts);
+	return ret;
 }
 
 /* ---- lookup ---- */

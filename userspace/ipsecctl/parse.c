@@ -597,11 +597,6 @@ static void parse_line(struct policy_file *out, FILE *errs, const char *name,
 		file_error(out, errs, name, lineno, "%s", e.msg);
 		return;
 	}
-	if (out->n >= NFSEC_REPLACE_MAX) {
-		file_error(out, errs, name, lineno,
-			   "more than %u policies in one file", NFSEC_REPLACE_MAX);
-		return;
-	}
 	if (push_policy(out, &p, lineno))
 		file_error(out, errs, name, lineno, "out of memory");
 }

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Two ikev2d against each other: PSK, IPv4 and IPv6, tunnel and transport,
+# identities of every kind; then with nfsec loaded and without
+# --no-kernel, the kernel interface: trap policies go in and come out
+# again, and a Child SA nfsec refuses (it has no SAD yet) is logged with
+# the kernel's reason and deleted towards the peer while the IKE SA stays.
+#
+#   a: ikev2d  10.0.0.1 fd00::1 <--veth--> 10.0.0.2 fd00::2  b: ikev2d
+#
+# Traffic through the SAs needs nfsec's SAD; until then only the IKE
+# layer (and the error path of the SA install) is checked.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ike-lib.sh"
+
+command -v ikev2d >/dev/null || skip "ikev2d is not installed"
+
+topo_pair
+top=$(mktemp -d /tmp/ike.XXXXXX)
+
+# conf DIR NAME LOCAL REMOTE LOCAL_ID REMOTE_ID MODE [EXTRA]
+conf() {
+	mkdir -p "$1"
+	cat > "$1/ikev2d.conf" <<-EOC
+	conn $2 {
+	    local $3 ; remote $4
+	    local-id $5 ; remote-id $6
+	    auth psk ; psk "pair secret"
+	    ike aes256gcm16-prfsha384-ecp384, aes128-sha256-modp3072
+	    esp aes256gcm16, aes128-sha256
+	    mode $7 ; dpd 10
+	    ${8:-}
+	}
+	EOC
+}
+
+
+lists() { ikectl "$1" list | grep -q "$2"; }
+up_on() { ikectl "$1" list | grep -q "^ike $2.* ESTABLISHED"; }
+
+# pair CASE FAMILY A_ADDR B_ADDR A_ID B_ID MODE
+pair() {
+	local c=$1 a_addr=$3 b_addr=$4 a_id=$5 b_id=$6 mode=$7 la lb sa sb
+	log "=== $c: $2, ids $a_id / $b_id, $mode"
+	conf "$top/$c/a" p "$a_addr" "$b_addr" "$a_id" "$b_id" "$mode"
+	conf "$top/$c/b" p "$b_addr" "$a_addr" "$b_id" "$a_id" "$mode"
+	ikev2d_start a "$top/$c/a" --no-kernel
+	ikev2d_start b "$top/$c/b" --no-kernel
+	check "$c: up" q ikectl "$top/$c/a" up p
+	wait_for 10 up_on "$top/$c/b" p
+	wait_for 5 up_on "$top/$c/a" p
+	la=$(ikectl "$top/$c/a" list)
+	lb=$(ikectl "$top/$c/b" list)
+	check "$c: the first proposal won" \
+		grep -q "ike AES_GCM_16-256/PRF_HMAC_SHA2_384/ECP_384 " <<<"$la"
+	check "$c: Child SA in $mode mode" grep -q "^child p.* ${mode^^} " <<<"$lb"
+	sa=$(sed -n 's/.* spis \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1 \2/p' <<<"$la")
+	sb=$(sed -n 's/.* spis \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\2 \1/p' <<<"$lb")
+	check_eq "$c: Child SA SPIs mirror each other" "$sa" "$sb"
+	check "$c: down from the responder" q ikectl "$top/$c/b" down p
+	wait_for 10 not_up "$top/$c/a"
+	ike_stop
+}
+not_up() { ! ikectl "$1" list | grep -q "^ike "; }
+not_child() { ! ikectl "$1" list | grep -q "^child "; }
+
+pair v4-fqdn IPv4 10.0.0.1 10.0.0.2 a.example b.example tunnel
+pair v6-ip IPv6 fd00::1 fd00::2 fd00::1 fd00::2 tunnel
+pair v4-email IPv4 10.0.0.1 10.0.0.2 alice@example.org gw@example.org transport
+pair v6-v4id IPv6 fd00::1 fd00::2 ipv4:192.0.2.1 ipv4:192.0.2.2 transport
+
+log "=== a wrong PSK is refused on both sides"
+conf "$top/psk/a" p 10.0.0.1 10.0.0.2 a.example b.example tunnel
+conf "$top/psk/b" p 10.0.0.2 10.0.0.1 b.example a.example tunnel
+sed -i 's/pair secret/another secret/' "$top/psk/b/ikev2d.conf"
+ikev2d_start a "$top/psk/a" --no-kernel
+ikev2d_start b "$top/psk/b" --no-kernel
+check "up" q ikectl "$top/psk/a" up p
+wait_for 10 grep -q "AUTH does not verify" "$top/psk/b/ikev2d.log"
+wait_for 10 grep -q "AUTHENTICATION_FAILED" "$top/psk/a/ikev2d.log"
+check "no IKE SA on a" not_up "$top/psk/a"
+check "no IKE SA on b" not_up "$top/psk/b"
+ike_stop
+
+log "=== with nfsec: trap policies, and a Child SA the kernel refuses"
+nfsec_load
+conf "$top/k/a" p 10.0.0.1 10.0.0.2 a.example b.example tunnel \
+	"local-ts 10.1.0.0/24 ; remote-ts 10.2.0.0/24 ; start trap"
+conf "$top/k/b" p 10.0.0.2 10.0.0.1 b.example a.example tunnel \
+	"local-ts 10.2.0.0/24 ; remote-ts 10.1.0.0/24"
+ikev2d_start a "$top/k/a"
+ikev2d_start b "$top/k/b"
+# nfsec may not have its SPD commands yet either: then the refusal must be
+# logged and the daemon must go on.
+spd=0
+n a ipsecctl policy list >/dev/null 2>&1 && spd=1
+if [ $spd = 1 ]; then
+	check "a installed its trap policy" grep -q "p: trap policy [0-9]* installed" \
+		"$top/k/a/ikev2d.log"
+	check "nfsec lists it" sh -c "ip netns exec a ipsecctl policy list | grep -q 10.2.0.0/24"
+else
+	check "a logged that nfsec refused its trap policy" \
+		grep -q "p: cannot install the trap policy: " "$top/k/a/ikev2d.log"
+fi
+check "up" q ikectl "$top/k/a" up p
+wait_for 15 up_on "$top/k/a" p
+wait_for 15 grep -q "installing Child SA .* failed: nfsec refused" "$top/k/b/ikev2d.log"
+log "$(grep -m1 'installing Child SA' "$top/k/b/ikev2d.log")"
+wait_for 15 not_child "$top/k/a"
+wait_for 15 not_child "$top/k/b"
+check "the IKE SA stays on a" up_on "$top/k/a" p
+check "the IKE SA stays on b" up_on "$top/k/b" p
+check "a logged the kernel's refusal too" \
+	grep -q "installing Child SA .* failed: nfsec refused" "$top/k/a/ikev2d.log"
+check "each side told the other" grep -q "deleting Child SA" "$top/k/a/ikev2d.log"
+ike_stop
+if [ $spd = 1 ]; then
+	check "a removed its trap policy on exit" \
+		sh -c "! ip netns exec a ipsecctl policy list | grep -q 10.2.0.0/24"
+fi
+
+rm -rf "$top"
