@@ -103,6 +103,77 @@ static const char *const lookup_names[] = {
 };
 static const struct attr_space lookup_space = SPACE(lookup_names, NULL, false);
 
+static const char *const alg_names[] = {
+	[NFSEC_ALG_A_NAME] = "name",
+	[NFSEC_ALG_A_KEY] = "key",
+	[NFSEC_ALG_A_ICV_BITS] = "icv-bits",
+};
+static const struct attr_space alg_space = SPACE(alg_names, NULL, false);
+
+static const char *const encap_names[] = {
+	[NFSEC_ENCAP_A_SPORT] = "sport",
+	[NFSEC_ENCAP_A_DPORT] = "dport",
+};
+static const struct attr_space encap_space = SPACE(encap_names, NULL, false);
+
+static const char *const lifetime_names[] = {
+	[NFSEC_LIFETIME_A_BYTES] = "bytes",
+	[NFSEC_LIFETIME_A_PACKETS] = "packets",
+	[NFSEC_LIFETIME_A_ADD_SECONDS] = "add-seconds",
+	[NFSEC_LIFETIME_A_USE_SECONDS] = "use-seconds",
+};
+static const struct attr_space lifetime_space =
+	SPACE(lifetime_names, NULL, false);
+
+static const char *const sa_names[] = {
+	[NFSEC_SA_A_SPI] = "spi",
+	[NFSEC_SA_A_PROTO] = "proto",
+	[NFSEC_SA_A_MODE] = "mode",
+	[NFSEC_SA_A_DIR] = "dir",
+	[NFSEC_SA_A_FAMILY] = "family",
+	[NFSEC_SA_A_SRC] = "src",
+	[NFSEC_SA_A_DST] = "dst",
+	[NFSEC_SA_A_REQID] = "reqid",
+	[NFSEC_SA_A_SEL] = "sel",
+	[NFSEC_SA_A_AEAD] = "aead",
+	[NFSEC_SA_A_ENC] = "enc",
+	[NFSEC_SA_A_AUTH] = "auth",
+	[NFSEC_SA_A_REPLAY_WINDOW] = "replay-window",
+	[NFSEC_SA_A_FLAGS] = "flags",
+	[NFSEC_SA_A_DF] = "df",
+	[NFSEC_SA_A_DSCP] = "dscp",
+	[NFSEC_SA_A_ENCAP] = "encap",
+	[NFSEC_SA_A_LIFETIME_SOFT] = "lifetime-soft",
+	[NFSEC_SA_A_LIFETIME_HARD] = "lifetime-hard",
+	[NFSEC_SA_A_TFC_PAD] = "tfc-pad",
+	[NFSEC_SA_A_MTU] = "mtu",
+	[NFSEC_SA_A_SEQ] = "seq",
+	[NFSEC_SA_A_STATS] = "stats",
+	[NFSEC_SA_A_CURRENT] = "current",
+};
+static const struct attr_space *const sa_sub[] = {
+	[NFSEC_SA_A_SEL] = &sel_space,
+	[NFSEC_SA_A_AEAD] = &alg_space,
+	[NFSEC_SA_A_ENC] = &alg_space,
+	[NFSEC_SA_A_AUTH] = &alg_space,
+	[NFSEC_SA_A_ENCAP] = &encap_space,
+	[NFSEC_SA_A_LIFETIME_SOFT] = &lifetime_space,
+	[NFSEC_SA_A_LIFETIME_HARD] = &lifetime_space,
+	[NFSEC_SA_A_CURRENT] = NULL,
+};
+static const struct attr_space sa_space = SPACE(sa_names, sa_sub, false);
+
+static const char *const path_names[] = {
+	[NFSEC_SA_PATH_A_FAMILY] = "family",
+	[NFSEC_SA_PATH_A_SRC] = "src",
+	[NFSEC_SA_PATH_A_DST] = "dst",
+	[NFSEC_SA_PATH_A_ENCAP] = "encap",
+};
+static const struct attr_space *const path_sub[] = {
+	[NFSEC_SA_PATH_A_ENCAP] = &encap_space,
+};
+static const struct attr_space path_space = SPACE(path_names, path_sub, false);
+
 static const char *const top_names[] = {
 	[NFSEC_A_POLICY] = "policy",
 	[NFSEC_A_POLICY_LIST] = "policy-list",
@@ -123,6 +194,8 @@ static const struct attr_space *const top_sub[] = {
 	[NFSEC_A_POLICY] = &policy_space,
 	[NFSEC_A_POLICY_LIST] = &list_space,
 	[NFSEC_A_LOOKUP] = &lookup_space,
+	[NFSEC_A_SA] = &sa_space,
+	[NFSEC_A_SA_PATH] = &path_space,
 };
 static const struct attr_space top_space = SPACE(top_names, top_sub, false);
 
@@ -216,8 +289,8 @@ static void local_err(struct ipc_err *e, int error, const char *msg)
 	snprintf(e->nl.msg, sizeof(e->nl.msg), "%s", msg);
 }
 
-static struct nl_msg *new_msg(struct nfsec_nl *nl, uint8_t cmd, int flags,
-			      size_t size, struct ipc_err *e)
+struct nl_msg *ipc_new_msg(struct nfsec_nl *nl, uint8_t cmd, int flags,
+			   size_t size, struct ipc_err *e)
 {
 	struct nl_msg *msg = nfsec_nl_msg_new(nl, cmd, flags, size);
 
@@ -226,8 +299,7 @@ static struct nl_msg *new_msg(struct nfsec_nl *nl, uint8_t cmd, int flags,
 	return msg;
 }
 
-/* Send msg (freed here), decode the reply with cb, locate any error. */
-static int request(struct nfsec_nl *nl, struct nl_msg *msg, nfsec_nl_msg_cb cb,
+int ipc_request(struct nfsec_nl *nl, struct nl_msg *msg, nfsec_nl_msg_cb cb,
 		   void *arg, struct ipc_err *e)
 {
 	int ret;
@@ -235,6 +307,20 @@ static int request(struct nfsec_nl *nl, struct nl_msg *msg, nfsec_nl_msg_cb cb,
 	memset(e, 0, sizeof(*e));
 	e->policy_index = -1;
 	ret = nfsec_nl_request(nl, msg, cb, arg, &e->nl);
+	if (ret)
+		locate(msg, e);
+	nlmsg_free(msg);
+	return ret;
+}
+
+int ipc_dump(struct nfsec_nl *nl, struct nl_msg *msg, nfsec_nl_msg_cb cb,
+	     nfsec_nl_restart_cb restart, void *arg, struct ipc_err *e)
+{
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	e->policy_index = -1;
+	ret = nfsec_nl_dump(nl, msg, cb, restart, arg, &e->nl);
 	if (ret)
 		locate(msg, e);
 	nlmsg_free(msg);
@@ -264,7 +350,7 @@ static int policy_id_reply(const struct nlmsghdr *nlh, struct nlattr **tb,
 	return 0;
 }
 
-static int put_failed(struct nl_msg *msg, struct ipc_err *e)
+int ipc_put_failed(struct nl_msg *msg, struct ipc_err *e)
 {
 	nlmsg_free(msg);
 	local_err(e, -EMSGSIZE, "request does not fit in a netlink message");
@@ -274,14 +360,14 @@ static int put_failed(struct nl_msg *msg, struct ipc_err *e)
 int ipc_policy_add(struct nfsec_nl *nl, const struct nfsec_policy *p,
 		   uint32_t *id, struct ipc_err *e)
 {
-	struct nl_msg *msg = new_msg(nl, NFSEC_CMD_POLICY_NEW, 0, 0, e);
+	struct nl_msg *msg = ipc_new_msg(nl, NFSEC_CMD_POLICY_NEW, 0, 0, e);
 
 	if (!msg)
 		return -ENOMEM;
 	if (nfsec_policy_put(msg, NFSEC_A_POLICY, p))
-		return put_failed(msg, e);
+		return ipc_put_failed(msg, e);
 	*id = 0;
-	return request(nl, msg, policy_id_reply, id, e);
+	return ipc_request(nl, msg, policy_id_reply, id, e);
 }
 
 /*
@@ -292,7 +378,7 @@ static int policy_simple(struct nfsec_nl *nl, uint8_t cmd, int type,
 			 uint32_t value, nfsec_nl_msg_cb cb, void *arg,
 			 struct ipc_err *e)
 {
-	struct nl_msg *msg = new_msg(nl, cmd, 0, 0, e);
+	struct nl_msg *msg = ipc_new_msg(nl, cmd, 0, 0, e);
 	struct nlattr *nest;
 
 	if (!msg)
@@ -300,13 +386,13 @@ static int policy_simple(struct nfsec_nl *nl, uint8_t cmd, int type,
 	if (type) {
 		nest = nfsec_nest_start(msg, NFSEC_A_POLICY);
 		if (!nest)
-			return put_failed(msg, e);
+			return ipc_put_failed(msg, e);
 		if (type == NFSEC_POLICY_A_ID ? nla_put_u32(msg, type, value) :
 						nla_put_u8(msg, type, (uint8_t)value))
-			return put_failed(msg, e);
+			return ipc_put_failed(msg, e);
 		nla_nest_end(msg, nest);
 	}
-	return request(nl, msg, cb, arg, e);
+	return ipc_request(nl, msg, cb, arg, e);
 }
 
 int ipc_policy_del(struct nfsec_nl *nl, uint32_t id, struct ipc_err *e)
@@ -370,7 +456,7 @@ static void list_restart(void *arg)
 int ipc_policy_list(struct nfsec_nl *nl, int dir, struct policy_vec *out,
 		    struct ipc_err *e)
 {
-	struct nl_msg *msg = new_msg(nl, NFSEC_CMD_POLICY_GET, NLM_F_DUMP, 0, e);
+	struct nl_msg *msg = ipc_new_msg(nl, NFSEC_CMD_POLICY_GET, NLM_F_DUMP, 0, e);
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -380,15 +466,10 @@ int ipc_policy_list(struct nfsec_nl *nl, int dir, struct policy_vec *out,
 		struct nlattr *nest = nfsec_nest_start(msg, NFSEC_A_POLICY);
 
 		if (!nest || nla_put_u8(msg, NFSEC_POLICY_A_DIR, (uint8_t)dir))
-			return put_failed(msg, e);
+			return ipc_put_failed(msg, e);
 		nla_nest_end(msg, nest);
 	}
-	memset(e, 0, sizeof(*e));
-	e->policy_index = -1;
-	ret = nfsec_nl_dump(nl, msg, list_reply, list_restart, out, &e->nl);
-	if (ret)
-		locate(msg, e);
-	nlmsg_free(msg);
+	ret = ipc_dump(nl, msg, list_reply, list_restart, out, e);
 	if (!ret && dir >= 0) {
 		/* The kernel filters by direction; be exact whatever it did. */
 		size_t n = 0;
@@ -498,7 +579,7 @@ int ipc_policy_replace(struct nfsec_nl *nl, const struct nfsec_policy *v,
 
 	/* Guess the size, and grow until the batch fits. */
 	for (;;) {
-		r.msg = new_msg(nl, NFSEC_CMD_POLICY_REPLACE, 0,
+		r.msg = ipc_new_msg(nl, NFSEC_CMD_POLICY_REPLACE, 0,
 				4096 + n * per, e);
 		if (!r.msg) {
 			free(r.starts);
@@ -521,7 +602,7 @@ int ipc_policy_replace(struct nfsec_nl *nl, const struct nfsec_policy *v,
 	}
 	if (ret) {
 		free(r.starts);
-		return put_failed(r.msg, e);
+		return ipc_put_failed(r.msg, e);
 	}
 	*count = (uint32_t)n;
 	memset(e, 0, sizeof(*e));
@@ -560,7 +641,7 @@ static int lookup_reply(const struct nlmsghdr *nlh, struct nlattr **tb,
 int ipc_policy_lookup(struct nfsec_nl *nl, const struct lookup_req *r,
 		      struct lookup_result *res, struct ipc_err *e)
 {
-	struct nl_msg *msg = new_msg(nl, NFSEC_CMD_POLICY_LOOKUP, 0, 0, e);
+	struct nl_msg *msg = ipc_new_msg(nl, NFSEC_CMD_POLICY_LOOKUP, 0, 0, e);
 	unsigned int alen = nfsec_addr_len(r->src.family);
 	struct nlattr *nest;
 
@@ -574,9 +655,9 @@ int ipc_policy_lookup(struct nfsec_nl *nl, const struct lookup_req *r,
 	    (r->has_proto && nla_put_u8(msg, NFSEC_LOOKUP_A_PROTO, r->proto)) ||
 	    (r->has_sport && nla_put_u16(msg, NFSEC_LOOKUP_A_SPORT, r->sport)) ||
 	    (r->has_dport && nla_put_u16(msg, NFSEC_LOOKUP_A_DPORT, r->dport)))
-		return put_failed(msg, e);
+		return ipc_put_failed(msg, e);
 	nla_nest_end(msg, nest);
-	return request(nl, msg, lookup_reply, res, e);
+	return ipc_request(nl, msg, lookup_reply, res, e);
 }
 
 /* ---- statistics ---- */
@@ -689,12 +770,12 @@ static int stats_reply(const struct nlmsghdr *nlh, struct nlattr **tb,
 
 int ipc_stats(struct nfsec_nl *nl, struct ctl_stats *s, struct ipc_err *e)
 {
-	struct nl_msg *msg = new_msg(nl, NFSEC_CMD_STATS_GET, 0, 0, e);
+	struct nl_msg *msg = ipc_new_msg(nl, NFSEC_CMD_STATS_GET, 0, 0, e);
 
 	memset(s, 0, sizeof(*s));
 	if (!msg)
 		return -ENOMEM;
-	return request(nl, msg, stats_reply, s, e);
+	return ipc_request(nl, msg, stats_reply, s, e);
 }
 
 void ctl_stats_free(struct ctl_stats *s)
@@ -723,14 +804,23 @@ static int event_reply(const struct nlmsghdr *nlh, struct nlattr **tb,
 	const struct genlmsghdr *g = nlmsg_data(nlh);
 	struct event_ctx *c = arg;
 	struct nfsec_acquire a;
+	struct nfsec_expire x;
 
-	if (g->cmd != NFSEC_CMD_ACQUIRE) {
-		c->cb(g->cmd, NULL, c->arg);
+	switch (g->cmd) {
+	case NFSEC_CMD_ACQUIRE:
+		if (!tb[NFSEC_A_ACQUIRE] ||
+		    nfsec_acquire_parse_nl(tb[NFSEC_A_ACQUIRE], &a))
+			return -EPROTO;
+		c->cb(g->cmd, &a, NULL, c->arg);
+		return 0;
+	case NFSEC_CMD_EXPIRE:
+		if (!tb[NFSEC_A_EXPIRE] ||
+		    nfsec_expire_parse_nl(tb[NFSEC_A_EXPIRE], &x))
+			return -EPROTO;
+		c->cb(g->cmd, NULL, &x, c->arg);
 		return 0;
 	}
-	if (!tb[NFSEC_A_ACQUIRE] || nfsec_acquire_parse_nl(tb[NFSEC_A_ACQUIRE], &a))
-		return -EPROTO;
-	c->cb(g->cmd, &a, c->arg);
+	c->cb(g->cmd, NULL, NULL, c->arg);
 	return 0;
 }
 

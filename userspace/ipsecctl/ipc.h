@@ -13,6 +13,7 @@
 
 #include "nfsec_nl.h"
 #include "nfsec_policy.h"
+#include "nfsec_sa.h"
 #include "parse.h"
 
 struct ipc_err {
@@ -57,9 +58,12 @@ struct ctl_stats {
 	uint64_t acquires, suppressed;
 };
 
-/* cmd: the event; a: its contents for NFSEC_CMD_ACQUIRE, else NULL. */
+/*
+ * cmd: the event; a: its contents for NFSEC_CMD_ACQUIRE, x for
+ * NFSEC_CMD_EXPIRE, else NULL.
+ */
 typedef void (*ipc_event_cb)(unsigned int cmd, const struct nfsec_acquire *a,
-			     void *arg);
+			     const struct nfsec_expire *x, void *arg);
 
 struct nfsec_nl *ipc_open(struct ipc_err *e);
 int ipc_policy_add(struct nfsec_nl *nl, const struct nfsec_policy *p,
@@ -83,6 +87,45 @@ int ipc_subscribe(struct nfsec_nl *nl, struct ipc_err *e);
 /* Receive pending events; -ENOBUFS when some were lost (go on). */
 int ipc_recv_events(struct nfsec_nl *nl, ipc_event_cb cb, void *arg,
 		    struct ipc_err *e);
+
+/* ---- SAs (ipc_sa.c) ---- */
+
+struct sa_vec {
+	struct nfsec_sa *v;
+	size_t n, cap;
+};
+
+int ipc_sa_add(struct nfsec_nl *nl, const struct nfsec_sa *sa,
+	       struct ipc_err *e);
+/* id: SPI, PROTO, FAMILY, DST. */
+int ipc_sa_del(struct nfsec_nl *nl, const struct nfsec_sa *id,
+	       struct ipc_err *e);
+int ipc_sa_get(struct nfsec_nl *nl, const struct nfsec_sa *id, bool keys,
+	       struct nfsec_sa *sa, struct ipc_err *e);
+/* filter: PROTO (0: all) and REQID (has_reqid) */
+int ipc_sa_list(struct nfsec_nl *nl, const struct nfsec_sa *filter, bool keys,
+		struct sa_vec *out, struct ipc_err *e);
+void sa_vec_free(struct sa_vec *sv);
+/* proto 0: every SA. */
+int ipc_sa_flush(struct nfsec_nl *nl, uint8_t proto, struct ipc_err *e);
+int ipc_sa_update(struct nfsec_nl *nl, const struct nfsec_sa *id,
+		  const struct nfsec_sa_path *path, struct ipc_err *e);
+int ipc_spi_alloc(struct nfsec_nl *nl, const struct spi_alloc_req *r,
+		  uint32_t *spi, struct ipc_err *e);
+
+/* ---- for ipc_sa.c ---- */
+
+/* A new request; NULL (e filled) when out of memory. */
+struct nl_msg *ipc_new_msg(struct nfsec_nl *nl, uint8_t cmd, int flags,
+			   size_t size, struct ipc_err *e);
+/* Send msg (freed here), decode the reply with cb, locate any error. */
+int ipc_request(struct nfsec_nl *nl, struct nl_msg *msg, nfsec_nl_msg_cb cb,
+		void *arg, struct ipc_err *e);
+/* The same for a dump. */
+int ipc_dump(struct nfsec_nl *nl, struct nl_msg *msg, nfsec_nl_msg_cb cb,
+	     nfsec_nl_restart_cb restart, void *arg, struct ipc_err *e);
+/* Free msg and report that the request did not fit; -EMSGSIZE. */
+int ipc_put_failed(struct nl_msg *msg, struct ipc_err *e);
 
 /*
  * Name the attribute at path[0..depth-1] of a request, "policy.sel.src";

@@ -22,6 +22,8 @@ struct ctl_opts {
 	bool json;		/* -j */
 	bool stats;		/* -s */
 	bool check_only;	/* -n */
+	bool keys;		/* --keys */
+	const char *ike_socket;	/* -S PATH */
 };
 
 extern struct ctl_opts opts;
@@ -30,6 +32,9 @@ extern const char *prog;
 int policy_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
+int sa_main(int argc, char **argv);
+int spi_main(int argc, char **argv);
+int ike_main(int argc, char **argv);
 /* -f FILE: parse every line, then one atomic replace. */
 int policy_load_file(const char *file);
 
@@ -73,9 +78,23 @@ void sel_words(const struct nfsec_sel *s, char *buf, size_t len);
 void json_policy(struct json *j, const char *key, const struct nfsec_policy *p);
 void json_sel(struct json *j, const char *key, const struct nfsec_sel *s);
 void json_ipsec(struct json *j, const char *key, const struct nfsec_ipsec *ip);
-/* An event: an ACQUIRE (a not NULL) or another command, one line. */
-void print_event(FILE *f, unsigned int cmd, const struct nfsec_acquire *a);
-void json_event(struct json *j, unsigned int cmd, const struct nfsec_acquire *a);
+/*
+ * An event, one line: an ACQUIRE (a not NULL), an EXPIRE (x not NULL) or
+ * another command.
+ */
+void print_event(FILE *f, unsigned int cmd, const struct nfsec_acquire *a,
+		 const struct nfsec_expire *x);
+void json_event(struct json *j, unsigned int cmd, const struct nfsec_acquire *a,
+		const struct nfsec_expire *x);
+
+/* print_sa.c: SAs and expire events. */
+void print_sa(FILE *f, const struct nfsec_sa *sa, bool stats);
+void json_sa(struct json *j, const char *key, const struct nfsec_sa *sa,
+	     bool stats);
+void sa_id_words(const struct nfsec_sa *sa, char *buf, size_t len);
+void print_expire(FILE *f, const struct nfsec_expire *x);
+/* The members of an expire event's object (the caller opens it). */
+void json_expire(struct json *j, const struct nfsec_expire *x);
 /* A protocol's name, or its number in buf. */
 const char *proto_str(unsigned int proto, char *buf, size_t len);
 

@@ -3,7 +3,8 @@
  * ipsecctl: the administrator's command line for nfsec's SPD.
  *
  * A table of subcommands; each lives in its own file. Global options come
- * first: -j (JSON), -s (statistics), -f FILE (load an SPD), -n (check only).
+ * first: -j (JSON), -s (statistics), --keys (SA keys), -S PATH (ikev2d's
+ * socket), -f FILE (load an SPD), -n (check only).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -20,12 +21,15 @@ static const struct subcommand subcommands[] = {
 	{ "policy", policy_main, "Add, delete, list, flush and look up SPD entries" },
 	{ "monitor", monitor_main, "Print kernel events (ACQUIRE, ...) as they come" },
 	{ "stats", stats_main, "Show SPD counters, cache hits and drops by reason" },
+	{ "sa", sa_main, "Add, update, delete, list and flush Security Associations" },
+	{ "spi", spi_main, "Reserve a free inbound SPI (spi alloc)" },
+	{ "ike", ike_main, "Ask ikev2d: list IKE SAs, bring connections up or down, reload" },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s [-j] [-s] COMMAND [ARGS]\n"
+		"Usage: %s [-j] [-s] [--keys] [-S PATH] COMMAND [ARGS]\n"
 		"       %s [-n] [-j] -f FILE\n"
 		"       %s { -h | --help | -V | --version }\n"
 		"Commands:\n", prog, prog, prog);
@@ -35,7 +39,11 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Options:\n"
 		"  -j, --json     JSON output, one object per line\n"
-		"  -s, --stats    show per-policy packet and byte counters (list, get, lookup)\n"
+		"  -s, --stats    show counters: per policy (policy list, get, lookup),\n"
+		"                 per SA with drops by reason (sa list, get)\n"
+		"  --keys         show SA keys (sa list, get)\n"
+		"  -S PATH        ikev2d's control socket (ike); default $IKEV2D_SOCKET,\n"
+		"                 else /run/ikev2d.sock\n"
 		"  -f, --file F   replace the whole SPD with the policies in F, atomically\n"
 		"                 (\"-\" reads standard input)\n"
 		"  -n, --check    with -f: validate only (parse, and ask the kernel to\n"
@@ -126,6 +134,15 @@ int main(int argc, char **argv)
 			opts.json = true;
 		} else if (!strcmp(o, "-s") || !strcmp(o, "--stats")) {
 			opts.stats = true;
+		} else if (!strcmp(o, "--keys")) {
+			opts.keys = true;
+		} else if (!strcmp(o, "-S") || !strcmp(o, "--socket")) {
+			if (++i == argc) {
+				fprintf(stderr, "%s: -S needs a PATH\n", prog);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			opts.ike_socket = argv[i];
 		} else if (!strcmp(o, "-n") || !strcmp(o, "--check")) {
 			opts.check_only = true;
 		} else if (!strcmp(o, "-f") || !strcmp(o, "--file")) {

@@ -15,16 +15,16 @@ static void usage(FILE *f)
 }
 
 static void on_event(unsigned int cmd, const struct nfsec_acquire *a,
-		     void *arg)
+		     const struct nfsec_expire *x, void *arg)
 {
 	if (opts.json) {
 		struct json j;
 
 		json_init(&j, stdout);
-		json_event(&j, cmd, a);
+		json_event(&j, cmd, a, x);
 		json_newline(&j);
 	} else {
-		print_event(stdout, cmd, a);
+		print_event(stdout, cmd, a, x);
 		fflush(stdout);
 	}
 }

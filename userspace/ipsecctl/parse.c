@@ -15,10 +15,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static int fail(struct parse_error *e, int argi, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct parse_error *e, int argi, const char *fmt, ...)
+int parse_fail(struct parse_error *e, int argi, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -32,7 +29,7 @@ static int fail(struct parse_error *e, int argi, const char *fmt, ...)
 static int bad_value(struct parse_error *e, int argi, const char *kw,
 		     const char *val, const char *why)
 {
-	return fail(e, argi, "bad %s \"%s\": %s", kw, val, why);
+	return parse_fail(e, argi, "bad %s \"%s\": %s", kw, val, why);
 }
 
 /* One keyword of "policy add": its name, how many values, its handler. */
@@ -304,20 +301,20 @@ int parse_policy_add(int argc, char **argv, struct nfsec_policy *p,
 		}
 		if (!kw) {
 			if (!strcmp(argv[i], "id"))
-				return fail(e, i, "\"id\" is assigned by the kernel; it cannot be given to \"policy add\"");
-			return fail(e, i, "unknown keyword \"%s\"", argv[i]);
+				return parse_fail(e, i, "\"id\" is assigned by the kernel; it cannot be given to \"policy add\"");
+			return parse_fail(e, i, "unknown keyword \"%s\"", argv[i]);
 		}
 		if (seen & (1U << k))
-			return fail(e, i, "\"%s\" given twice", kw->name);
+			return parse_fail(e, i, "\"%s\" given twice", kw->name);
 		seen |= 1U << k;
 		if (i + kw->nargs >= argc)
-			return fail(e, i, kw->nargs == 2 ?
+			return parse_fail(e, i, kw->nargs == 2 ?
 				    "\"%s\" needs two values" :
 				    "\"%s\" needs a value", kw->name);
 		why = "invalid";
 		if (kw->fn(p, argv + i + 1, &why)) {
 			if (kw->nargs == 2)
-				return fail(e, i + 1, "bad %s \"%s %s\": %s",
+				return parse_fail(e, i + 1, "bad %s \"%s %s\": %s",
 					    kw->name, argv[i + 1], argv[i + 2],
 					    why);
 			return bad_value(e, i + 1, kw->name, argv[i + 1], why);
@@ -339,7 +336,7 @@ int parse_policy_add(int argc, char **argv, struct nfsec_policy *p,
 		}
 	}
 	if (nfsec_policy_check(p, &why))
-		return fail(e, -1, "%s", why);
+		return parse_fail(e, -1, "%s", why);
 	return 0;
 }
 
@@ -369,7 +366,7 @@ static int lookup_port(struct lookup_req *r, enum lookup_kw k, int i,
 				 "expected a port 0-65535" :
 				 "expected a number 0-255");
 	if (first ? r->has_sport : r->has_dport)
-		return fail(e, i, first ? "give either sport or type, not both" :
+		return parse_fail(e, i, first ? "give either sport or type, not both" :
 				   "give either dport or code, not both");
 	if (first) {
 		r->has_sport = true;
@@ -399,12 +396,12 @@ int parse_policy_lookup(int argc, char **argv, struct lookup_req *r,
 			if (!strcmp(argv[i], lookup_words[k]))
 				break;
 		if (k == ARRAY_SIZE(lookup_words))
-			return fail(e, i, "unknown keyword \"%s\"", argv[i]);
+			return parse_fail(e, i, "unknown keyword \"%s\"", argv[i]);
 		if (seen & LK(k))
-			return fail(e, i, "\"%s\" given twice", lookup_words[k]);
+			return parse_fail(e, i, "\"%s\" given twice", lookup_words[k]);
 		seen |= LK(k);
 		if (i + 1 >= argc)
-			return fail(e, i, "\"%s\" needs a value", lookup_words[k]);
+			return parse_fail(e, i, "\"%s\" needs a value", lookup_words[k]);
 		v = argv[i + 1];
 
 		switch (k) {
@@ -436,17 +433,17 @@ int parse_policy_lookup(int argc, char **argv, struct lookup_req *r,
 		}
 	}
 	if (!(seen & LK(LK_DIR)))
-		return fail(e, -1, "missing \"dir out|in|fwd\"");
+		return parse_fail(e, -1, "missing \"dir out|in|fwd\"");
 	if (!(seen & LK(LK_SRC)) || !(seen & LK(LK_DST)))
-		return fail(e, -1, "missing \"src ADDR\" or \"dst ADDR\"");
+		return parse_fail(e, -1, "missing \"src ADDR\" or \"dst ADDR\"");
 	if (r->src.family != r->dst.family)
-		return fail(e, -1, "src and dst are of different address families");
+		return parse_fail(e, -1, "src and dst are of different address families");
 	if ((seen & (LK(LK_SPORT) | LK(LK_DPORT))) &&
 	    !(r->has_proto && nfsec_proto_has_ports(r->proto)))
-		return fail(e, -1, "sport/dport need proto tcp, udp, sctp or udplite");
+		return parse_fail(e, -1, "sport/dport need proto tcp, udp, sctp or udplite");
 	if ((seen & (LK(LK_TYPE) | LK(LK_CODE))) &&
 	    !(r->has_proto && nfsec_proto_is_icmp(r->proto)))
-		return fail(e, -1, "type/code need proto icmp or ipv6-icmp");
+		return parse_fail(e, -1, "type/code need proto icmp or ipv6-icmp");
 	return 0;
 }
 
@@ -459,14 +456,14 @@ int parse_policy_dir_filter(int argc, char **argv, int *dir,
 	if (argc == 0)
 		return 0;
 	if (strcmp(argv[0], "dir"))
-		return fail(e, 0, "unknown keyword \"%s\"", argv[0]);
+		return parse_fail(e, 0, "unknown keyword \"%s\"", argv[0]);
 	if (argc < 2)
-		return fail(e, 0, "\"dir\" needs a value");
+		return parse_fail(e, 0, "\"dir\" needs a value");
 	*dir = nfsec_dir_parse(argv[1]);
 	if (*dir < 0)
 		return bad_value(e, 1, "dir", argv[1], "expected out, in or fwd");
 	if (argc > 2)
-		return fail(e, 2, "unexpected \"%s\"", argv[2]);
+		return parse_fail(e, 2, "unexpected \"%s\"", argv[2]);
 	return 0;
 }
 
@@ -476,16 +473,16 @@ int parse_policy_del(int argc, char **argv, uint32_t *id,
 	e->argi = -1;
 	e->msg[0] = '\0';
 	if (argc == 0)
-		return fail(e, -1, "missing \"id N\"");
+		return parse_fail(e, -1, "missing \"id N\"");
 	if (strcmp(argv[0], "id"))
-		return fail(e, 0, "unknown keyword \"%s\"", argv[0]);
+		return parse_fail(e, 0, "unknown keyword \"%s\"", argv[0]);
 	if (argc < 2)
-		return fail(e, 0, "\"id\" needs a value");
+		return parse_fail(e, 0, "\"id\" needs a value");
 	if (nfsec_parse_u32(argv[1], UINT32_MAX, id) || !*id)
 		return bad_value(e, 1, "id", argv[1],
 				 "expected a policy id 1-4294967295");
 	if (argc > 2)
-		return fail(e, 2, "unexpected \"%s\"", argv[2]);
+		return parse_fail(e, 2, "unexpected \"%s\"", argv[2]);
 	return 0;
 }
 

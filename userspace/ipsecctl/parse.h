@@ -13,12 +13,17 @@
 #include <stdio.h>
 
 #include "nfsec_policy.h"
+#include "nfsec_sa.h"
 
 /* What was wrong, and at which word (index into argv, -1: none). */
 struct parse_error {
 	int argi;
 	char msg[320];
 };
+
+/* Fill e (the word at argi, -1: none) and return -1. */
+int parse_fail(struct parse_error *e, int argi, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* "policy add" arguments. Keywords in any order, each at most once. */
 int parse_policy_add(int argc, char **argv, struct nfsec_policy *p,
@@ -63,6 +68,51 @@ struct policy_file {
 int parse_policy_file(FILE *f, const char *name, struct policy_file *out,
 		      FILE *errs);
 void policy_file_free(struct policy_file *pf);
+
+/* ---- parse_sa.c: "sa ..." and "spi alloc" ---- */
+
+/* "sa add" arguments; checked with nfsec_sa_check(). */
+int parse_sa_add(int argc, char **argv, struct nfsec_sa *sa,
+		 struct parse_error *e);
+
+/* get, del, list, flush: which SAs, and how to show them. */
+struct sa_query {
+	struct nfsec_sa id;	/* get/del: SPI, PROTO, FAMILY, DST;
+				 * list: PROTO and REQID filters;
+				 * flush: PROTO */
+	bool keys;		/* --keys */
+	bool stats;		/* -s after the command */
+};
+
+/* "spi SPI dst A ipsec P [--keys] [-s]" (get, del) */
+int parse_sa_id(int argc, char **argv, struct sa_query *q,
+		struct parse_error *e);
+/* "[ipsec P] [reqid N] [--keys] [-s]" */
+int parse_sa_list(int argc, char **argv, struct sa_query *q,
+		  struct parse_error *e);
+/* "[ipsec P]" */
+int parse_sa_flush(int argc, char **argv, struct sa_query *q,
+		   struct parse_error *e);
+
+struct sa_update {
+	struct nfsec_sa id;
+	struct nfsec_sa_path path;
+	bool has_src, has_dst, has_encap;	/* what was given */
+};
+
+/* "spi SPI dst A ipsec P [new-src A] [new-dst B] [encap espinudp S D|none]" */
+int parse_sa_update(int argc, char **argv, struct sa_update *u,
+		    struct parse_error *e);
+
+struct spi_alloc_req {
+	struct nfsec_sa id;	/* PROTO, FAMILY, DST */
+	bool has_range;
+	uint32_t min, max;
+};
+
+/* "dst A ipsec P [min N max N]" */
+int parse_spi_alloc(int argc, char **argv, struct spi_alloc_req *r,
+		    struct parse_error *e);
 
 /*
  * Split a line into words in place; '#' at a word start ends the line and

@@ -284,10 +284,15 @@ static void packet_words(const struct nfsec_acquire *a, char *buf, size_t len)
 		 *sp ? " sport" : "", sp, *dp ? " dport" : "", dp);
 }
 
-void print_event(FILE *f, unsigned int cmd, const struct nfsec_acquire *a)
+void print_event(FILE *f, unsigned int cmd, const struct nfsec_acquire *a,
+		 const struct nfsec_expire *x)
 {
 	char sel[1024], pkt[256], ip[256] = "", pb[8];
 
+	if (x) {
+		print_expire(f, x);
+		return;
+	}
 	if (!a) {
 		fprintf(f, "event %s (%u)\n", nfsec_cmd_name(cmd), cmd);
 		return;
@@ -308,11 +313,17 @@ void print_event(FILE *f, unsigned int cmd, const struct nfsec_acquire *a)
 		sel, pkt);
 }
 
-void json_event(struct json *j, unsigned int cmd, const struct nfsec_acquire *a)
+void json_event(struct json *j, unsigned int cmd, const struct nfsec_acquire *a,
+		const struct nfsec_expire *x)
 {
 	char buf[INET6_ADDRSTRLEN], pb[8];
 
 	json_obj_open(j, NULL);
+	if (x) {
+		json_expire(j, x);
+		json_obj_close(j);
+		return;
+	}
 	if (!a) {
 		json_str(j, "event", nfsec_cmd_name(cmd));
 		json_u64(j, "cmd", cmd);

@@ -124,6 +124,7 @@ static void *fake_main(void *arg)
 		f->last_policies = 0;
 		f->last_lists = 0;
 		f->last_dir = -1;
+		memset(f->tb, 0, sizeof(f->tb));
 		if (!genlmsg_parse(req, 0, tb, NFSEC_A_MAX, NULL)) {
 			struct nlattr *pt[NFSEC_POLICY_A_MAX + 1];
 
@@ -727,6 +728,350 @@ static void test_error_without_extack(void **state)
 	stop(&f, nl);
 }
 
+/* ---- SAs ---- */
+
+/* The request's NFSEC_A_SA, decoded; and the SA_PATH if any. */
+static struct nfsec_sa req_sa;
+static bool req_has_sa, req_show_keys, req_has_path;
+static struct nfsec_sa_path req_path;
+static uint32_t req_spi_min, req_spi_max;
+
+static void decode_sa_request(struct fake *f)
+{
+	req_has_sa = f->tb[NFSEC_A_SA] &&
+		     !nfsec_sa_parse_nl(f->tb[NFSEC_A_SA], &req_sa);
+	req_show_keys = f->tb[NFSEC_A_SHOW_KEYS] != NULL;
+	req_has_path = f->tb[NFSEC_A_SA_PATH] &&
+		       !nfsec_sa_path_parse_nl(f->tb[NFSEC_A_SA_PATH], &req_path);
+	req_spi_min = f->tb[NFSEC_A_SPI_MIN] ? nla_get_u32(f->tb[NFSEC_A_SPI_MIN]) : 0;
+	req_spi_max = f->tb[NFSEC_A_SPI_MAX] ? nla_get_u32(f->tb[NFSEC_A_SPI_MAX]) : 0;
+}
+
+/* A reply or dump message with an SA, as the kernel sends it. */
+static void send_sa(struct fake *f, const struct nlmsghdr *req, uint32_t spi,
+		    uint8_t proto, int flags, bool keys)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	uint8_t src[4] = { 192, 0, 2, 1 }, dst[4] = { 192, 0, 2, 2 };
+	uint8_t key[20] = { 1, 2, 3 };
+	struct nlattr *sa, *alg, *st, *en;
+
+	genlmsg_put(msg, 0, req->nlmsg_seq, FAMILY, 0, flags, NFSEC_CMD_SA_GET, 1);
+	sa = nla_nest_start(msg, NFSEC_A_SA | NLA_F_NESTED);
+	nla_put_u32(msg, NFSEC_SA_A_SPI, spi);
+	nla_put_u8(msg, NFSEC_SA_A_PROTO, proto);
+	nla_put_u8(msg, NFSEC_SA_A_MODE, NFSEC_MODE_TUNNEL);
+	nla_put_u8(msg, NFSEC_SA_A_DIR, NFSEC_DIR_OUT);
+	nla_put_u16(msg, NFSEC_SA_A_FAMILY, AF_INET);
+	nla_put(msg, NFSEC_SA_A_SRC, 4, src);
+	nla_put(msg, NFSEC_SA_A_DST, 4, dst);
+	nla_put_u32(msg, NFSEC_SA_A_REQID, spi & 0xff);
+	alg = nla_nest_start(msg, (proto == IPPROTO_AH ? NFSEC_SA_A_AUTH :
+				   NFSEC_SA_A_AEAD) | NLA_F_NESTED);
+	nla_put_string(msg, NFSEC_ALG_A_NAME, proto == IPPROTO_AH ?
+		       "hmac(sha256)" : "rfc4106(gcm(aes))");
+	if (keys)
+		nla_put(msg, NFSEC_ALG_A_KEY, 20, key);
+	nla_put_u32(msg, NFSEC_ALG_A_ICV_BITS, 128);
+	nla_nest_end(msg, alg);
+	en = nla_nest_start(msg, NFSEC_SA_A_ENCAP | NLA_F_NESTED);
+	nla_put_u16(msg, NFSEC_ENCAP_A_SPORT, 4500);
+	nla_put_u16(msg, NFSEC_ENCAP_A_DPORT, 4501);
+	nla_nest_end(msg, en);
+	st = nla_nest_start(msg, NFSEC_SA_A_STATS | NLA_F_NESTED);
+	nla_put_u64(msg, NFSEC_SA_STATS_A_PACKETS, spi * 10ULL);
+	nla_nest_end(msg, st);
+	nla_nest_end(msg, sa);
+	fake_send(f, msg);
+}
+
+static void script_sa_ack(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	decode_sa_request(f);
+	send_ack(f, req, 0, NULL, 0);
+}
+
+static struct nfsec_sa sample_sa(void)
+{
+	struct nfsec_sa sa;
+	struct parse_error e;
+	char line[] = "dir out spi 0x1234 src 192.0.2.1 dst 192.0.2.2 ipsec esp "
+		      "mode tunnel reqid 3 enc aes256-sha256 "
+		      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+		      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f "
+		      "encap espinudp 4500 4500 lifetime hard seconds 60";
+	char *argv[64];
+	int argc = split_words(line, argv, 64);
+
+	assert_int_equal(parse_sa_add(argc, argv, &sa, &e), 0);
+	return sa;
+}
+
+static void test_sa_add(void **state)
+{
+	struct nfsec_sa sa = sample_sa();
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_sa_ack, 1);
+	struct ipc_err e;
+
+	assert_int_equal(ipc_sa_add(nl, &sa, &e), 0);
+	stop(&f, nl);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_SA_NEW);
+	assert_true(req_has_sa);
+	assert_int_equal(req_sa.spi, 0x1234);
+	assert_int_equal(req_sa.mode, NFSEC_MODE_TUNNEL);
+	assert_int_equal(req_sa.reqid, 3);
+	assert_string_equal(req_sa.enc.name, "cbc(aes)");
+	assert_string_equal(req_sa.auth.name, "hmac(sha256)");
+	assert_memory_equal(req_sa.auth.key, sa.auth.key, 32);
+	assert_int_equal(req_sa.auth.icv_bits, 128);
+	assert_true(req_sa.encap.present);
+	assert_int_equal(req_sa.hard.add_seconds, 60);
+	assert_false(req_sa.has_soft);
+}
+
+/* The kernel refuses, pointing at the auth key. */
+static void script_sa_rejected(struct fake *f, const struct nlmsghdr *req,
+			       int n)
+{
+	struct nlattr *sa = f->tb[NFSEC_A_SA], *a, *k;
+	int rem, r;
+
+	nla_for_each_nested(a, sa, rem)
+		if (nla_type(a) == NFSEC_SA_A_AUTH)
+			nla_for_each_nested(k, a, r)
+				if (nla_type(k) == NFSEC_ALG_A_KEY) {
+					send_ack(f, req, -EINVAL, "key length",
+						 (uint32_t)((char *)k - (char *)req));
+					return;
+				}
+	send_ack(f, req, -EINVAL, "no auth key?", 0);
+}
+
+static void test_sa_add_rejected(void **state)
+{
+	struct nfsec_sa sa = sample_sa();
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_sa_rejected, 1);
+	struct ipc_err e;
+
+	assert_int_equal(ipc_sa_add(nl, &sa, &e), -EINVAL);
+	stop(&f, nl);
+	assert_string_equal(e.nl.msg, "key length");
+	assert_string_equal(e.where, "sa.auth.key");
+}
+
+static void script_sa_get(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	decode_sa_request(f);
+	send_sa(f, req, req_sa.spi, req_sa.proto, 0, req_show_keys);
+	send_ack(f, req, 0, NULL, 0);
+}
+
+static void test_sa_get(void **state)
+{
+	struct nfsec_sa id = { 0 }, sa;
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_sa_get, 2);
+	struct ipc_err e;
+
+	id.has_spi = true;
+	id.spi = 0x77;
+	id.proto = IPPROTO_ESP;
+	assert_int_equal(nfsec_addr_parse("192.0.2.2", &id.dst), 0);
+	assert_int_equal(ipc_sa_get(nl, &id, false, &sa, &e), 0);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_SA_GET);
+	assert_false(f.last_flags & NLM_F_DUMP);
+	/* The request names the SA by SPI, PROTO, FAMILY and DST only. */
+	assert_true(req_has_sa && req_sa.has_spi);
+	assert_int_equal(req_sa.family, AF_INET);
+	assert_int_equal(req_sa.dst.family, AF_INET);
+	assert_int_equal(req_sa.src.family, AF_UNSPEC);
+	assert_false(req_sa.has_mode || req_sa.aead.present);
+	assert_false(req_show_keys);
+	assert_int_equal(sa.spi, 0x77);
+	assert_true(sa.aead.present);
+	assert_false(sa.aead.has_key);
+	assert_true(sa.has_stats);
+	assert_int_equal(sa.stats.packets, 0x77 * 10);
+
+	assert_int_equal(ipc_sa_get(nl, &id, true, &sa, &e), 0);
+	stop(&f, nl);
+	assert_true(req_show_keys);
+	assert_true(sa.aead.has_key);
+	assert_int_equal(sa.aead.key_len, 20);
+}
+
+/* A dump: interrupted once, then three SAs, one of them AH. */
+static void script_sa_dump(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	decode_sa_request(f);
+	if (n == 0) {
+		send_sa(f, req, 1, IPPROTO_ESP, NLM_F_MULTI | NLM_F_DUMP_INTR, false);
+		send_done(f, req, 0, NULL);
+		return;
+	}
+	send_sa(f, req, 0x101, IPPROTO_ESP, NLM_F_MULTI, req_show_keys);
+	send_sa(f, req, 0x102, IPPROTO_AH, NLM_F_MULTI, req_show_keys);
+	send_sa(f, req, 0x201, IPPROTO_ESP, NLM_F_MULTI, req_show_keys);
+	send_done(f, req, 0, NULL);
+}
+
+static void test_sa_list(void **state)
+{
+	struct nfsec_sa filter = { 0 };
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_sa_dump, 2);
+	struct ipc_err e;
+	struct sa_vec sv;
+
+	assert_int_equal(ipc_sa_list(nl, &filter, true, &sv, &e), 0);
+	stop(&f, nl);
+	assert_true(f.last_flags & NLM_F_DUMP);
+	assert_false(req_has_sa);	/* no filter: no SA nest */
+	assert_true(req_show_keys);
+	assert_int_equal(sv.n, 3);
+	assert_int_equal(sv.v[0].spi, 0x101);
+	assert_int_equal(sv.v[1].proto, IPPROTO_AH);
+	assert_true(sv.v[2].aead.has_key);
+	sa_vec_free(&sv);
+
+	/* Filters go to the kernel, and are applied whatever it did. */
+	nl = start(&f, script_sa_dump, 2);
+	filter.proto = IPPROTO_ESP;
+	filter.has_reqid = true;
+	filter.reqid = 1;
+	assert_int_equal(ipc_sa_list(nl, &filter, false, &sv, &e), 0);
+	stop(&f, nl);
+	assert_true(req_has_sa);
+	assert_int_equal(req_sa.proto, IPPROTO_ESP);
+	assert_true(req_sa.has_reqid);
+	assert_int_equal(req_sa.reqid, 1);
+	assert_false(req_sa.has_spi);
+	assert_int_equal(sv.n, 2);
+	assert_int_equal(sv.v[0].spi, 0x101);
+	assert_int_equal(sv.v[1].spi, 0x201);
+	sa_vec_free(&sv);
+}
+
+static void script_sa_enoent(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	decode_sa_request(f);
+	send_ack(f, req, -ENOENT, "no such SA", 0);
+}
+
+static void test_sa_del_and_flush(void **state)
+{
+	struct nfsec_sa id = { 0 };
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_sa_ack, 3);
+	struct ipc_err e;
+
+	id.has_spi = true;
+	id.spi = 0xdead;
+	id.proto = IPPROTO_AH;
+	assert_int_equal(nfsec_addr_parse("2001:db8::2", &id.dst), 0);
+	assert_int_equal(ipc_sa_del(nl, &id, &e), 0);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_SA_DEL);
+	assert_int_equal(req_sa.spi, 0xdead);
+	assert_int_equal(req_sa.proto, IPPROTO_AH);
+	assert_int_equal(req_sa.family, AF_INET6);
+	assert_int_equal(req_sa.dst.family, AF_INET6);
+
+	assert_int_equal(ipc_sa_flush(nl, 0, &e), 0);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_SA_FLUSH);
+	assert_false(req_has_sa);
+	assert_int_equal(ipc_sa_flush(nl, IPPROTO_ESP, &e), 0);
+	stop(&f, nl);
+	assert_true(req_has_sa);
+	assert_int_equal(req_sa.proto, IPPROTO_ESP);
+	assert_false(req_sa.has_spi);
+
+	nl = start(&f, script_sa_enoent, 1);
+	assert_int_equal(ipc_sa_del(nl, &id, &e), -ENOENT);
+	stop(&f, nl);
+	assert_string_equal(e.nl.msg, "no such SA");
+}
+
+static void test_sa_update(void **state)
+{
+	struct nfsec_sa_path path = { 0 };
+	struct nfsec_sa id = { 0 };
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_sa_ack, 2);
+	struct ipc_err e;
+
+	id.has_spi = true;
+	id.spi = 0x10;
+	id.proto = IPPROTO_ESP;
+	assert_int_equal(nfsec_addr_parse("192.0.2.2", &id.dst), 0);
+	assert_int_equal(nfsec_addr_parse("192.0.2.1", &path.src), 0);
+	assert_int_equal(nfsec_addr_parse("198.51.100.7", &path.dst), 0);
+	path.encap.present = true;
+	path.encap.sport = 4500;
+	path.encap.dport = 31000;
+	assert_int_equal(ipc_sa_update(nl, &id, &path, &e), 0);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_SA_UPDATE);
+	assert_true(req_has_sa && req_has_path);
+	assert_int_equal(req_sa.spi, 0x10);
+	assert_memory_equal(&req_sa.dst, &id.dst, sizeof(id.dst));
+	assert_int_equal(req_path.family, AF_INET);
+	assert_memory_equal(&req_path.dst, &path.dst, sizeof(path.dst));
+	assert_true(req_path.encap.present);
+	assert_int_equal(req_path.encap.dport, 31000);
+
+	/* Encapsulation off: the path has no ENCAP. */
+	path.encap.present = false;
+	assert_int_equal(ipc_sa_update(nl, &id, &path, &e), 0);
+	stop(&f, nl);
+	assert_true(req_has_path);
+	assert_false(req_path.encap.present);
+}
+
+static void script_spi_alloc(struct fake *f, const struct nlmsghdr *req, int n)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *sa;
+
+	decode_sa_request(f);
+	genlmsg_put(msg, 0, req->nlmsg_seq, FAMILY, 0, 0, NFSEC_CMD_SPI_ALLOC, 1);
+	sa = nla_nest_start(msg, NFSEC_A_SA | NLA_F_NESTED);
+	nla_put_u32(msg, NFSEC_SA_A_SPI, req_spi_min ? req_spi_min + 1 : 0xc1a0);
+	nla_put_u8(msg, NFSEC_SA_A_PROTO, req_sa.proto);
+	nla_put_u16(msg, NFSEC_SA_A_FAMILY, req_sa.family);
+	nla_put(msg, NFSEC_SA_A_DST, (int)nfsec_addr_len(req_sa.dst.family),
+		req_sa.dst.bytes);
+	nla_nest_end(msg, sa);
+	fake_send(f, msg);
+	send_ack(f, req, 0, NULL, 0);
+}
+
+static void test_spi_alloc(void **state)
+{
+	struct spi_alloc_req r = { 0 };
+	struct fake f;
+	struct nfsec_nl *nl = start(&f, script_spi_alloc, 2);
+	struct ipc_err e;
+	uint32_t spi;
+
+	r.id.proto = IPPROTO_ESP;
+	assert_int_equal(nfsec_addr_parse("192.0.2.2", &r.id.dst), 0);
+	r.id.family = AF_INET;
+	assert_int_equal(ipc_spi_alloc(nl, &r, &spi, &e), 0);
+	assert_int_equal(f.last_cmd, NFSEC_CMD_SPI_ALLOC);
+	assert_int_equal(spi, 0xc1a0);
+	assert_false(req_sa.has_spi);
+	assert_int_equal(req_spi_min, 0);
+	r.has_range = true;
+	r.min = 0x1000;
+	r.max = 0x1fff;
+	assert_int_equal(ipc_spi_alloc(nl, &r, &spi, &e), 0);
+	stop(&f, nl);
+	assert_int_equal(req_spi_min, 0x1000);
+	assert_int_equal(req_spi_max, 0x1fff);
+	assert_int_equal(spi, 0x1001);
+}
+
 /* ---- events ---- */
 
 static void script_events(struct fake *f, const struct nlmsghdr *req, int n)
@@ -750,7 +1095,24 @@ static void script_events(struct fake *f, const struct nlmsghdr *req, int n)
 	nla_nest_end(msg, nest);
 	fake_send(f, msg);
 
-	/* An event this ipsecctl does not know (a later SA expire). */
+	/* A hard expire. */
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, NFSEC_CMD_EXPIRE, 1);
+	nest = nla_nest_start(msg, NFSEC_A_EXPIRE | NLA_F_NESTED);
+	sel = nla_nest_start(msg, NFSEC_EXPIRE_A_SA | NLA_F_NESTED);
+	nla_put_u32(msg, NFSEC_SA_A_SPI, 0xabcd);
+	nla_put_u8(msg, NFSEC_SA_A_PROTO, IPPROTO_ESP);
+	nla_put_u16(msg, NFSEC_SA_A_FAMILY, AF_INET);
+	nla_put(msg, NFSEC_SA_A_DST, 4, inner);
+	nla_put_u8(msg, NFSEC_SA_A_DIR, NFSEC_DIR_IN);
+	nla_put_u32(msg, NFSEC_SA_A_REQID, 4);
+	nla_nest_end(msg, sel);
+	nla_put_u8(msg, NFSEC_EXPIRE_A_HARD, 1);
+	nla_put_u8(msg, NFSEC_EXPIRE_A_REASON, NFSEC_EXPIRE_PACKETS);
+	nla_nest_end(msg, nest);
+	fake_send(f, msg);
+
+	/* An event this ipsecctl does not know. */
 	msg = nlmsg_alloc();
 	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, 200, 1);
 	fake_send(f, msg);
@@ -760,9 +1122,11 @@ struct seen_events {
 	int n;
 	unsigned int cmd[4];
 	struct nfsec_acquire acq;
+	struct nfsec_expire exp;
 };
 
-static void on_event(unsigned int cmd, const struct nfsec_acquire *a, void *arg)
+static void on_event(unsigned int cmd, const struct nfsec_acquire *a,
+		     const struct nfsec_expire *x, void *arg)
 {
 	struct seen_events *s = arg;
 
@@ -770,6 +1134,8 @@ static void on_event(unsigned int cmd, const struct nfsec_acquire *a, void *arg)
 		s->cmd[s->n] = cmd;
 	if (a)
 		s->acq = *a;
+	if (x)
+		s->exp = *x;
 	s->n++;
 }
 
@@ -781,12 +1147,19 @@ static void test_events(void **state)
 	struct nfsec_addr inner;
 	struct ipc_err e;
 
-	while (seen.n < 2)
+	while (seen.n < 3)
 		if (ipc_recv_events(nl, on_event, &seen, &e))
 			fail_msg("events: %s (%d)", e.nl.msg, e.nl.error);
-	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.n, 3);
 	assert_int_equal(seen.cmd[0], NFSEC_CMD_ACQUIRE);
-	assert_int_equal(seen.cmd[1], 200);
+	assert_int_equal(seen.cmd[1], NFSEC_CMD_EXPIRE);
+	assert_int_equal(seen.cmd[2], 200);
+	assert_true(seen.exp.hard);
+	assert_true(seen.exp.has_reason);
+	assert_int_equal(seen.exp.reason, NFSEC_EXPIRE_PACKETS);
+	assert_int_equal(seen.exp.sa.spi, 0xabcd);
+	assert_int_equal(seen.exp.sa.dir, NFSEC_DIR_IN);
+	assert_int_equal(seen.exp.sa.reqid, 4);
 	assert_int_equal(seen.acq.policy_id, 3);
 	assert_int_equal(seen.acq.sel.pfp, NFSEC_PFP_SRC);
 	assert_true(seen.acq.sel.src.is_range);
@@ -815,6 +1188,13 @@ int main(void)
 		cmocka_unit_test(test_lookup_reply),
 		cmocka_unit_test(test_stats_reply),
 		cmocka_unit_test(test_error_without_extack),
+		cmocka_unit_test(test_sa_add),
+		cmocka_unit_test(test_sa_add_rejected),
+		cmocka_unit_test(test_sa_get),
+		cmocka_unit_test(test_sa_list),
+		cmocka_unit_test(test_sa_del_and_flush),
+		cmocka_unit_test(test_sa_update),
+		cmocka_unit_test(test_spi_alloc),
 		cmocka_unit_test(test_events),
 	};
 

@@ -970,10 +970,10 @@ static void test_acquire_parse(void **state)
 		FILE *f = open_memstream(&out, &len);
 		struct json j;
 
-		print_event(f, NFSEC_CMD_ACQUIRE, &a);
-		print_event(f, 99, NULL);
+		print_event(f, NFSEC_CMD_ACQUIRE, &a, NULL);
+		print_event(f, 99, NULL, NULL);
 		json_init(&j, f);
-		json_event(&j, NFSEC_CMD_ACQUIRE, &a);
+		json_event(&j, NFSEC_CMD_ACQUIRE, &a, NULL);
 		json_newline(&j);
 		fclose(f);
 		assert_string_equal(out,
@@ -994,7 +994,7 @@ static void test_acquire_parse(void **state)
 		size_t len;
 		FILE *f = open_memstream(&out, &len);
 
-		print_event(f, NFSEC_CMD_EXPIRE, NULL);
+		print_event(f, NFSEC_CMD_EXPIRE, NULL, NULL);
 		fclose(f);
 		snprintf(want, sizeof(want), "event expire (%u)\n",
 			 (unsigned int)NFSEC_CMD_EXPIRE);
