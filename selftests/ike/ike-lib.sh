@@ -22,8 +22,8 @@ _ike_cleanup() {
 	if [ $rc != 0 ]; then
 		for f in "${_ike_logs[@]}"; do
 			[ -f "$f" ] || continue
-			echo "# ---- $f (last 60 lines)"
-			tail -n 60 "$f" | sed 's/^/# /'
+			echo "# ---- $f (last ${IKE_LOG_LINES:-60} lines)"
+			tail -n "${IKE_LOG_LINES:-60}" "$f" | sed 's/^/# /'
 		done
 	fi
 	for p in "${_ike_pids[@]}"; do

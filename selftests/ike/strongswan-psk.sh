@@ -34,9 +34,10 @@ n b ip xfrm state add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x101 mode tunnel 
 n b ip xfrm state flush
 top=$(mktemp -d /tmp/ike.XXXXXX)
 
-# setup CASE IKE ESP [SWAN_IKE]: configuration of both sides in $top/CASE
+# setup CASE IKE ESP [SWAN_IKE [SWAN_CHILD_OPTION]]: configuration of both
+# sides in $top/CASE
 setup() {
-	local dir=$top/$1 ike=$2 esp=$3 swan_ike=${4:-$2}
+	local dir=$top/$1 ike=$2 esp=$3 swan_ike=${4:-$2} swan_child=${5:-}
 	mkdir -p "$dir/a" "$dir/b"
 	cat > "$dir/a/ikev2d.conf" <<-EOC
 	conn swan {
@@ -70,6 +71,7 @@ setup() {
 	                local_ts = 10.2.0.0/24
 	                remote_ts = 10.1.0.0/24
 	                mode = tunnel
+	                $swan_child
 	            }
 	        }
 	    }
@@ -172,6 +174,25 @@ check "no NAT detected between the namespaces" sh -c "! grep -q 'NAT detected' $
 check "ikev2d retried with group 14" grep -q "INVALID_KE_PAYLOAD: retrying with KE group 14" \
 	"$A/ikev2d.log"
 check "strongSwan: IKE SA with MODP_2048" swan_lists "PRF_HMAC_SHA2_256/MODP_2048"
+ike_stop
+
+log "=== strongSwan rekeys the Child SA (CREATE_CHILD_SA, REKEY_SA)"
+setup rekey aes128gcm16-prfsha256-x25519 aes128gcm16 aes128gcm16-prfsha256-x25519 \
+	"rekey_time = 8s
+	                rand_time = 0s
+	                life_time = 300s"
+start_both
+check "strongSwan: initiate" q swan b "$B" --initiate --child net
+wait_for 20 ikev2d_up
+wait_for 30 grep -q "Child SA [0-9a-f]*/[0-9a-f]* rekeyed" "$A/ikev2d.log"
+rekeyed_and_deleted() {
+	grep -q "peer deletes Child SA" "$A/ikev2d.log" &&
+	[ "$(ikectl "$A" list | grep -c '^child')" = 1 ]
+}
+wait_for 20 rekeyed_and_deleted
+check "ikev2d answered the rekey" grep -q "rekeyed" "$A/ikev2d.log"
+check "the old Child SA was deleted by strongSwan" rekeyed_and_deleted
+both_agree responder AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 AES_GCM_16-128
 ike_stop
 
 # Short retransmissions from here on: DPD gives up after 0.5 + 1 + 2 s.

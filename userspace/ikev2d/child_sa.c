@@ -60,7 +60,8 @@ int child_set_proposal(struct child_sa *c, const struct ike_proposal *p)
 	return 0;
 }
 
-int child_derive_keys(const struct ike_sa *sa, struct child_sa *c)
+int child_derive_keys(const struct ike_sa *sa, struct child_sa *c, struct ike_buf ni,
+		      struct ike_buf nr)
 {
 	uint8_t keymat[2 * (sizeof(c->ek_in) + sizeof(c->ak_in))];
 	const uint8_t *i2r, *r2i;
@@ -73,8 +74,7 @@ int child_derive_keys(const struct ike_sa *sa, struct child_sa *c)
 	    (!ike_encr_is_aead(c->encr) && !c->ak_len))
 		return -ENOTSUP;
 	half = c->ek_len + c->ak_len;
-	ret = ike_child_keymat(sa->prf, sa->keys.d, IKE_BUF(NULL, 0), IKE_BUF(sa->ni, sa->ni_len),
-			       IKE_BUF(sa->nr, sa->nr_len), keymat, 2 * half);
+	ret = ike_child_keymat(sa->prf, sa->keys.d, IKE_BUF(NULL, 0), ni, nr, keymat, 2 * half);
 	if (ret)
 		return ret;
 	/* initiator to responder first: encryption key, then integrity key */
@@ -117,7 +117,8 @@ void child_install(struct ike_sa *sa, struct child_sa *c)
 	char err[300] = "";
 
 	c->established = time(NULL);
-	c->reqid = sa->ctx->next_reqid++;
+	if (!c->reqid)
+		c->reqid = sa->ctx->next_reqid++;
 	c->rekey_ms = sa->ctx->now_ms + (uint64_t)sa->conn->rekey * 1000;
 	ike_sa_add_child(sa, c);
 	if (sa->ctx->ops.child_install &&

@@ -60,6 +60,15 @@ int auth_start(struct ike_sa *sa);
 void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid);
 void auth_process_response(struct ike_sa *sa, const struct ike_msg *m);
 
+/*
+ * Responder side of a Child SA (IKE_AUTH, CREATE_CHILD_SA): selects the ESP
+ * proposal, narrows the selectors, derives KEYMAT from ni and nr, and
+ * writes SA [Nr] TSi TSr (and USE_TRANSPORT_MODE) to w, or the notify
+ * saying why not (then NULL).
+ */
+struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m, struct ike_wbuf *w,
+			       struct ike_buf ni, struct ike_buf nr, bool put_nonce);
+
 /* ---- exchange_info.c ---- */
 int info_start(struct ike_sa *sa, enum ike_req_kind kind);
 void info_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid);
@@ -75,8 +84,9 @@ size_t child_proposals(const struct conf_conn *conn, uint32_t spi, struct ike_pr
 		       size_t max);
 /* Take the algorithms of a chosen ESP proposal. */
 int child_set_proposal(struct child_sa *c, const struct ike_proposal *p);
-/* §2.17 KEYMAT from SK_d and the IKE SA's nonces; splits it in and out. */
-int child_derive_keys(const struct ike_sa *sa, struct child_sa *c);
+/* §2.17 KEYMAT = prf+(SK_d, Ni | Nr) (no PFS); split in and out. */
+int child_derive_keys(const struct ike_sa *sa, struct child_sa *c, struct ike_buf ni,
+		      struct ike_buf nr);
 /* The selectors for our side / the peer's side when the configuration has
  * none: the addresses of the IKE SA. */
 size_t child_default_ts(const ike_sockaddr *a, struct ike_ts *out);

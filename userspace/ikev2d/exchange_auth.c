@@ -268,9 +268,8 @@ static void auth_failed(struct ike_sa *sa, uint32_t mid, const char *why)
 	ike_sa_kill(sa, "authentication failed");
 }
 
-/* Responder side of the first Child SA: fills the response or says why not. */
-static struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m,
-				      struct ike_wbuf *w)
+struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m, struct ike_wbuf *w,
+			       struct ike_buf ni, struct ike_buf nr, bool put_nonce)
 {
 	const struct ike_payload *p_sa = ike_msg_find(m, IKE_PL_SA);
 	const struct ike_payload *p_tsi = ike_msg_find(m, IKE_PL_TSI);
@@ -311,7 +310,7 @@ static struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m
 		     chosen.spi[3];
 	child_set_proposal(c, &chosen);
 	c->spi_in = new_spi(sa);
-	if (child_derive_keys(sa, c)) {
+	if (child_derive_keys(sa, c, ni, nr)) {
 		ike_put_notify_simple(w, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		child_free(c);
 		return NULL;
@@ -331,6 +330,8 @@ static struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m
 	chosen.spi[3] = c->spi_in;
 	sap.prop[0] = chosen;
 	ike_put_sa(w, &sap);
+	if (put_nonce)
+		ike_put_nonce(w, nr);
 	put_ts(w, IKE_PL_TSI, c->ts_r, c->n_ts_r);
 	put_ts(w, IKE_PL_TSR, c->ts_l, c->n_ts_l);
 	return c;
@@ -385,7 +386,8 @@ void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t m
 	auth.method = IKE_AUTH_PSK;
 	auth.data = IKE_BUF(auth_data, auth_len);
 	ike_put_auth(&w, &auth);
-	c = child_respond(sa, m, &w);
+	c = child_respond(sa, m, &w, IKE_BUF(sa->ni, sa->ni_len), IKE_BUF(sa->nr, sa->nr_len),
+			  false);
 	if (ike_sa_send_response(sa, IKE_AUTH, mid, &w)) {
 		if (c)
 			child_free(c);
@@ -472,7 +474,7 @@ void auth_process_response(struct ike_sa *sa, const struct ike_msg *m)
 	c->mode = sa->conn->mode == CONF_MODE_TRANSPORT &&
 		  ike_msg_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL) ?
 		  CONF_MODE_TRANSPORT : CONF_MODE_TUNNEL;
-	if (child_derive_keys(sa, c)) {
+	if (child_derive_keys(sa, c, IKE_BUF(sa->ni, sa->ni_len), IKE_BUF(sa->nr, sa->nr_len))) {
 		child_free(c);
 		return;
 	}

@@ -284,10 +284,10 @@ int ike_parse_sa(struct ike_buf body, struct ike_sa_payload *sa)
 		prop->protocol = p[off + 5];
 		prop->spi_size = spi_size;
 		prop->n = 0;
-		/* §3.3.1: numbered from one, each the same or one more */
-		if (sa->n == 0 ? prop->num != 1 :
-		    prop->num != sa->prop[sa->n - 1].num &&
-		    prop->num != sa->prop[sa->n - 1].num + 1)
+		/* §3.3.1: numbered from one, each one more than the last. A
+		 * repeated number (IKEv1's AND of protocols) would make the
+		 * number a responder echoes ambiguous. */
+		if (prop->num != sa->n + 1)
 			return IKE_ERR_SYNTAX;
 		switch (prop->protocol) {
 		case IKE_PROTO_IKE:

@@ -267,11 +267,16 @@ static void test_sa_malformed(void **state)
 	size_t n;
 
 #define SA(hex) (n = unhex(hex, b, sizeof(b)), ike_parse_sa(IKE_BUF(b, n), &sa))
-	/* good ESP proposal with a SPI, two proposals, second same number */
+	/* good ESP proposal with a SPI, two proposals numbered 1 and 2 */
 	assert_int_equal(SA("02 00 0014 01 03 04 01 11223344 00 00 0008 01 00 001c"
-			    "00 00 0014 01 03 04 01 11223344 00 00 0008 01 00 000c"), IKE_OK);
+			    "00 00 0014 02 03 04 01 11223344 00 00 0008 01 00 000c"), IKE_OK);
 	assert_int_equal(sa.n, 2);
 	assert_int_equal(sa.prop[0].spi[3], 0x44);
+	/* a repeated proposal number (RFC 7296 §3.3.1: each one more); found
+	 * by userspace/fuzz's fuzz_proposal, whose selection became ambiguous */
+	assert_int_equal(SA("02 00 0014 01 03 04 01 11223344 00 00 0008 01 00 001c"
+			    "00 00 0014 01 03 04 01 11223344 00 00 0008 01 00 000c"),
+			 IKE_ERR_SYNTAX);
 	/* proposal length runs past the payload */
 	assert_int_equal(SA("00 00 0040 01 03 04 01 11223344 00 00 0008 01 00 001c"),
 			 IKE_ERR_SYNTAX);
