@@ -56,6 +56,10 @@ module-debug:
 test-modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/vm/splat $(KBUILD_ARGS) modules
 
+# Test programs the VM selftests run (the netlink fuzzer).
+test-tools:
+	$(MAKE) -C selftests/fuzz all
+
 install: install-module install-userspace
 
 install-module:
@@ -80,9 +84,11 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/vm/splat clean
 	$(MAKE) -C userspace clean
+	$(MAKE) -C userspace/fuzz clean
+	$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
-.PHONY: all module userspace module-debug test-modules install install-module \
+.PHONY: all module userspace module-debug test-modules test-tools install install-module \
 	install-userspace check check-debug demo clean
 
 # libFuzzer targets for ikev2d (userspace/fuzz, clang): make fuzz runs each
