@@ -234,13 +234,7 @@ int nfsec_ah_output(struct nfsec_sa *sa, struct sk_buff *skb,
 		ah_off = outer;
 	}
 	rcu_read_unlock();
-	if (ip_hdr(skb)->version == 4) {
-		ip_hdr(skb)->tot_len = htons(skb->len);
-		ip_send_check(ip_hdr(skb));
-	} else {
-		ipv6_hdr(skb)->payload_len =
-			htons(skb->len - sizeof(struct ipv6hdr));
-	}
+	nfsec_xform_set_len(skb);
 	skb_set_transport_header(skb, ah_off);
 	ah = ip_auth_hdr(skb);
 	ah->nexthdr = o.proto;

@@ -265,8 +265,9 @@ static void ah_esn_and_drops(struct kunit *test)
 /*
  * Known answers from Linux XFRM: the ICV XFRM computed verifies, with the
  * mutable fields as they were on the wire; in transport mode nfsec's own
- * output for the recovered packet is XFRM's packet byte for byte (in tunnel
- * mode the outer IPv4 ID, which AH covers, is chosen per packet).
+ * output for the recovered packet is XFRM's packet but for the ICV field
+ * (XFRM's ICV padding is junk, and the ICV covers it). In tunnel mode the
+ * outer IPv4 ID, which AH covers, is chosen per packet: verify only.
  */
 struct ah_kat {
 	const char *name;
@@ -295,8 +296,6 @@ static void ah_kat(struct kunit *test)
 	unsigned int len, off, icv_end;
 	struct sk_buff *skb;
 	struct xk_pair p;
-	char want[64];
-	int n;
 	u8 *pkt;
 
 	len = xk_hex2bin(test, k->hex, &pkt);
@@ -305,8 +304,7 @@ static void ah_kat(struct kunit *test)
 	skb = xk_skb_from(test, pkt, len);
 	xk_as_received(skb);
 	KUNIT_ASSERT_EQ(test, nfsec_ah_input(p.in, skb, NULL, NULL), 0);
-	n = snprintf(want, sizeof(want), "nfsec KAT %s", k->name);
-	KUNIT_EXPECT_TRUE(test, xk_skb_equal_buf(skb, skb->len - n, want, n));
+	KUNIT_EXPECT_TRUE(test, xk_kat_payload(skb, k->name));
 	if (ah_modes[k->mode].mode == NFSEC_MODE_TRANSPORT) {
 		KUNIT_ASSERT_EQ(test, nfsec_ah_output(p.out, skb, NULL, NULL),
 				0);

@@ -88,13 +88,7 @@ int nfsec_encap_strip(struct sk_buff *skb)
 	skb_reset_network_header(skb);
 	skb_set_transport_header(skb, hl);
 	skb->data[nh_off] = IPPROTO_ESP;
-	if (ip_hdr(skb)->version == 4) {
-		ip_hdr(skb)->tot_len = htons(skb->len);
-		ip_send_check(ip_hdr(skb));
-	} else {
-		ipv6_hdr(skb)->payload_len =
-			htons(skb->len - sizeof(struct ipv6hdr));
-	}
+	nfsec_xform_set_len(skb);
 	/* A checksum over the UDP datagram means nothing now. */
 	skb->ip_summed = CHECKSUM_NONE;
 	return 0;

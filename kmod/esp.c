@@ -99,6 +99,18 @@ nfsec_esp_req_alloc(struct nfsec_sa *sa, struct sk_buff *skb, int nfrags,
 	return r;
 }
 
+/* The IP header's length field(s) after the packet grew or shrank. */
+void nfsec_xform_set_len(struct sk_buff *skb)
+{
+	if (ip_hdr(skb)->version == 4) {
+		ip_hdr(skb)->tot_len = htons(skb->len);
+		ip_send_check(ip_hdr(skb));
+	} else {
+		ipv6_hdr(skb)->payload_len =
+			htons(skb->len - sizeof(struct ipv6hdr));
+	}
+}
+
 /*
  * Where ESP goes in an IPv6 packet: after hop-by-hop, routing and the
  * destination options before a routing header (as ip6_find_1stfragopt() puts
@@ -367,13 +379,7 @@ int nfsec_esp_output(struct nfsec_sa *sa, struct sk_buff *skb,
 		memmove(skb->data, skb->data + hlen + outer, iphlen);
 		skb_reset_network_header(skb);
 		skb->data[o.nh_off] = encap ? IPPROTO_UDP : IPPROTO_ESP;
-		if (o.v4) {
-			ip_hdr(skb)->tot_len = htons(skb->len);
-			ip_send_check(ip_hdr(skb));
-		} else {
-			ipv6_hdr(skb)->payload_len =
-				htons(skb->len - sizeof(struct ipv6hdr));
-		}
+		nfsec_xform_set_len(skb);
 		esph_off = iphlen + outer;
 	} else {
 		if (encap)
@@ -525,13 +531,7 @@ int nfsec_xform_in_finish(struct nfsec_sa *sa, struct sk_buff *skb,
 		skb_reset_network_header(skb);
 		skb_set_transport_header(skb, off);
 		skb->data[nh_off] = nexthdr;
-		if (v4) {
-			ip_hdr(skb)->tot_len = htons(skb->len);
-			ip_send_check(ip_hdr(skb));
-		} else {
-			ipv6_hdr(skb)->payload_len =
-				htons(skb->len - sizeof(struct ipv6hdr));
-		}
+		nfsec_xform_set_len(skb);
 	}
 	if (nfsec_sa_account(sa, skb->len))
 		return nfsec_sa_drop(sa, NFSEC_SA_DROP_EXPIRED, -EKEYEXPIRED);

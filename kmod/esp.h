@@ -65,6 +65,7 @@ int nfsec_ip6_esp_offset(struct sk_buff *skb, unsigned int *nexthdr_off);
 void nfsec_xform_push_outer(struct nfsec_sa *sa,
 			    const struct nfsec_sa_path *path,
 			    struct sk_buff *skb, u8 proto);
+void nfsec_xform_set_len(struct sk_buff *skb);
 int nfsec_xform_inner(struct sk_buff *skb, u8 nexthdr);
 int nfsec_xform_in_finish(struct nfsec_sa *sa, struct sk_buff *skb,
 			  unsigned int off, unsigned int hlen, u8 nexthdr);

@@ -270,3 +270,13 @@ int xk_esp_run(bool out, struct nfsec_sa *sa, struct sk_buff *skb)
 	wait_for_completion(&w.done);
 	return w.err;
 }
+
+/* The capture script's UDP payload, "nfsec KAT <name>", ends the packet. */
+bool xk_kat_payload(const struct sk_buff *skb, const char *name)
+{
+	char want[64];
+	int n;
+
+	n = snprintf(want, sizeof(want), "nfsec KAT %s", name);
+	return skb->len >= n && xk_skb_equal_buf(skb, skb->len - n, want, n);
+}

@@ -28,6 +28,7 @@ bool xk_skb_equal(const struct sk_buff *a, const struct sk_buff *b);
 bool xk_skb_equal_buf(const struct sk_buff *skb, unsigned int off,
 		      const u8 *buf, unsigned int len);
 int xk_check_ip(struct sk_buff *skb);
+bool xk_kat_payload(const struct sk_buff *skb, const char *name);
 int xk_outer_diff(const struct sk_buff *skb, const u8 *pkt);
 int xk_hex2bin(struct kunit *test, const char *hex, u8 **out);
 
