@@ -103,11 +103,11 @@ static void ah_roundtrip(struct kunit *test)
 	}
 }
 
-/* IPv4 with Record Route (mutable) and NOP: 24-byte header. */
+/* IPv4 with Record Route (mutable) and NOP: 28-byte header. */
 static struct sk_buff *ah_v4_options(struct kunit *test)
 {
 	static const u8 pkt[] = {
-		0x46, 0xb9, 0x00, 0x30, 0x42, 0x42, 0x40, 0x00,
+		0x47, 0xb9, 0x00, 0x34, 0x42, 0x42, 0x40, 0x00,
 		0x21, 0x11, 0x00, 0x00, 0xc0, 0x00, 0x02, 0x01,
 		0xc0, 0x00, 0x02, 0x02,
 		0x07, 0x07, 0x04, 0x00, 0x00, 0x00, 0x00, 0x01,
@@ -164,7 +164,7 @@ static void ah_mutable_one(struct kunit *test, const struct ah_alg *a,
 	KUNIT_ASSERT_EQ(test, nfsec_ah_output(p.out, sent, NULL, NULL), 0);
 	xk_as_received(sent);
 	/* AH goes after the IPv4 options, after both IPv6 option headers. */
-	KUNIT_EXPECT_EQ(test, skb_transport_offset(sent), v6 ? 56 : 24);
+	KUNIT_EXPECT_EQ(test, skb_transport_offset(sent), v6 ? 56 : 28);
 	for (i = 0; i < n; i++) {
 		unsigned int off = muts[i].off;
 

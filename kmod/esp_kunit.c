@@ -35,6 +35,7 @@ struct esp_alg {
 	u8 auth_keylen;
 	u8 icv_len;
 	bool salt;
+	bool async;	/* the AEAD completes asynchronously */
 };
 
 static const struct esp_alg esp_algs[] = {
@@ -47,8 +48,10 @@ static const struct esp_alg esp_algs[] = {
 	{ "aes256-sha512", NULL, "cbc(aes)", "hmac(sha512)", 32, 64, 32 },
 	{ "aes128gmac", "rfc4543(gcm(aes))", NULL, NULL, 16, 0, 16, true },
 	{ "null-sha256", NULL, "ecb(cipher_null)", "hmac(sha256)", 0, 32, 16 },
-	{ "async-aes128gcm16", "cryptd(rfc4106(gcm(aes)))", NULL, NULL, 16, 0,
-	  16, true },
+	/* GCM over an asynchronous (cryptd) CTR: completions come later. */
+	{ "async-aes128gcm16",
+	  "rfc4106(gcm_base(cryptd(ctr(aes-generic)),ghash-generic))", NULL,
+	  NULL, 16, 0, 16, true, true },
 };
 
 static void esp_alg_desc(const struct esp_alg *a, char *desc)
@@ -160,12 +163,30 @@ static void esp_roundtrip_one(struct kunit *test, const struct esp_alg *a,
 	xk_pair_free(&p);
 }
 
+/* Skip an algorithm this kernel cannot build; check async is async. */
+static void esp_need(struct kunit *test, const struct esp_alg *a)
+{
+	char name[CRYPTO_MAX_ALG_NAME];
+	struct crypto_aead *tfm;
+
+	if (!a->async)
+		return;
+	snprintf(name, sizeof(name), "seqiv(%s)", a->aead);
+	tfm = crypto_alloc_aead(name, 0, 0);
+	if (IS_ERR(tfm))
+		kunit_skip(test, "%s: %ld", name, PTR_ERR(tfm));
+	KUNIT_EXPECT_TRUE(test, crypto_aead_tfm(tfm)->__crt_alg->cra_flags &
+				CRYPTO_ALG_ASYNC);
+	crypto_free_aead(tfm);
+}
+
 static void esp_roundtrip(struct kunit *test)
 {
 	const struct esp_alg *a = test->param_value;
 	static const unsigned int lens[] = { 0, 1, 13, 64, 1400 };
 	unsigned int m, l;
 
+	esp_need(test, a);
 	for (m = 0; m < ARRAY_SIZE(esp_modes); m++)
 		for (l = 0; l < ARRAY_SIZE(lens); l++)
 			esp_roundtrip_one(test, a, &esp_modes[m], lens[l], 0);
@@ -182,6 +203,7 @@ static void esp_esn_high_bits(struct kunit *test)
 	struct xk_pair p;
 	u64 seq;
 
+	esp_need(test, a);
 	esp_pair_make(test, &p, a, &esp_modes[2], NFSEC_SA_F_ESN);
 	/* The receiver's window sits just below 2^32 + 3... */
 	KUNIT_ASSERT_EQ(test, nfsec_replay_advance(p.in->replay,
