@@ -238,6 +238,7 @@ static void ah_esn_and_drops(struct kunit *test)
 	copy = skb_copy(skb, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, nfsec_ah_input(p.in, skb, NULL, NULL), 0);
 	KUNIT_EXPECT_TRUE(test, xk_skb_equal(skb, orig));
+	kfree_skb(skb);
 	/* Replayed, truncated, bad ICV. */
 	skb = skb_copy(copy, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, nfsec_ah_input(p.in, skb, NULL, NULL),
