@@ -106,7 +106,7 @@ static void show_sa(const struct nfsec_sa *sa, bool stats)
 		struct json j;
 
 		json_init(&j, stdout);
-		json_sa(&j, NULL, sa, stats);
+		json_sa(&j, NULL, sa, true);	/* JSON always has the counters */
 		json_newline(&j);
 	} else {
 		print_sa(stdout, sa, stats);
