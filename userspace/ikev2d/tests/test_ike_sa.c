@@ -5,7 +5,8 @@
  * Covers the AUTH computation (§2.15), full IKE_SA_INIT + IKE_AUTH in both
  * roles with matching Child SA keys, INVALID_KE_PAYLOAD, COOKIE, message ID
  * window, retransmission and the reply cache, Delete, DPD, a kernel
- * install failure and an unsupported critical payload.
+ * install failure, an unsupported critical payload, and CREATE_CHILD_SA
+ * from the peer.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -675,6 +676,77 @@ static void test_informational_before_auth(void **state)
 	assert_int_equal(b->state, IKE_SA_INIT_DONE);
 }
 
+/* CREATE_CHILD_SA from the peer: a rekey of the first Child SA (REKEY_SA)
+ * gets a new Child SA with the old one's reqid; a KE (PFS) and an IKE SA
+ * rekey are refused, the IKE SA stays. */
+static void test_create_child_rekey(void **state)
+{
+	struct ike_proposal props[CONF_MAX_PROPOSALS];
+	uint8_t buf[1024], spi[4], ni[32] = { 1, 2, 3 };
+	struct ike_ts_payload tsi = { .n = 1 }, tsr = { .n = 1 };
+	struct ike_sa_payload sap = { 0 };
+	struct ike_notify rekey = { .protocol = IKE_PROTO_ESP, .type = IKE_N_REKEY_SA };
+	struct child_sa *old, *c;
+	struct ike_sa *a, *b;
+	struct ike_wbuf w;
+	struct ike_ke ke = { .group = IKE_KE_X25519, .data = IKE_BUF(ni, 32) };
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	old = b->children;
+	spi[0] = old->spi_out >> 24;
+	spi[1] = old->spi_out >> 16;
+	spi[2] = old->spi_out >> 8;
+	spi[3] = old->spi_out;
+	rekey.spi = IKE_BUF(spi, 4);
+	sap.n = (unsigned int)child_proposals(&A.cfg.conns[0], 0xc0ffee00, props,
+					      CONF_MAX_PROPOSALS);
+	memcpy(sap.prop, props, sap.n * sizeof(props[0]));
+	tsi.ts[0] = a->children->ts_l[0];
+	tsr.ts[0] = a->children->ts_r[0];
+
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_notify(&w, &rekey);
+	ike_put_sa(&w, &sap);
+	ike_put_nonce(&w, IKE_BUF(ni, 32));
+	ike_put_ts(&w, IKE_PL_TSI, &tsi);
+	ike_put_ts(&w, IKE_PL_TSR, &tsr);
+	assert_int_equal(ike_sa_send_request(a, IKE_REQ_DPD, IKE_CREATE_CHILD_SA, &w), 0);
+	run();
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);
+	c = b->children;
+	assert_ptr_not_equal(c, old);
+	assert_ptr_equal(c->next, old);
+	assert_int_equal(c->spi_out, 0xc0ffee00);
+	assert_int_equal(c->reqid, old->reqid);
+	assert_memory_not_equal(c->ek_in, old->ek_in, c->ek_len);
+	assert_int_equal(B.installed, 2);
+
+	/* with a KE payload: refused, nothing new */
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_sa(&w, &sap);
+	ike_put_nonce(&w, IKE_BUF(ni, 32));
+	ike_put_ke(&w, &ke);
+	ike_put_ts(&w, IKE_PL_TSI, &tsi);
+	ike_put_ts(&w, IKE_PL_TSR, &tsr);
+	assert_int_equal(ike_sa_send_request(a, IKE_REQ_DPD, IKE_CREATE_CHILD_SA, &w), 0);
+	run();
+	assert_int_equal(B.installed, 2);
+
+	/* an IKE SA rekey: refused, the IKE SA stays */
+	sap.n = 1;
+	sap.prop[0] = A.cfg.conns[0].ike[0];
+	sap.prop[0].spi_size = 8;
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_sa(&w, &sap);
+	ike_put_nonce(&w, IKE_BUF(ni, 32));
+	assert_int_equal(ike_sa_send_request(a, IKE_REQ_DPD, IKE_CREATE_CHILD_SA, &w), 0);
+	run();
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);
+	assert_int_equal(B.installed, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +770,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unsupported_critical, teardown),
 		cmocka_unit_test_teardown(test_wrong_psk, teardown),
 		cmocka_unit_test_teardown(test_informational_before_auth, teardown),
+		cmocka_unit_test_teardown(test_create_child_rekey, teardown),
 	};
 
 	log_init(getenv("TEST_LOG") ? LOG_LVL_DEBUG : -1, false);
