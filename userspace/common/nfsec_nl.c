@@ -336,7 +336,7 @@ static int run(struct nfsec_nl *nl, struct nl_msg *msg, struct req_ctx *c)
 		err_set(c->err, nlerr_errno(ret), nl_geterror(ret));
 		if (ret == -NLE_MSGSIZE || ret == -NLE_NOMEM)
 			snprintf(c->err->msg, sizeof(c->err->msg),
-				 "request of %u bytes too large to send",
+				 "request of %u bytes too large to send (the socket buffer could not grow to fit: that needs CAP_NET_ADMIN, or net.core.wmem_max of at least the request's size)",
 				 nlmsg_hdr(msg)->nlmsg_len);
 		goto out;
 	}

@@ -596,7 +596,7 @@ int parse_sa_add(int argc, char **argv, struct nfsec_sa *sa,
 	static const struct sa_keyword kws[] = {
 		{ "dir", kw_dir, false }, { "spi", kw_spi, false },
 		{ "src", kw_src, false }, { "dst", kw_dst, false },
-		{ "ipsec", kw_ipsec, false }, { "proto", kw_ipsec, false },
+		{ "ipsec", kw_ipsec, false },
 		{ "mode", kw_mode, false }, { "reqid", kw_reqid, false },
 		{ "aead", kw_aead, false }, { "enc", kw_enc, false },
 		{ "auth", kw_auth, false }, { "replay-window", kw_replay, false },
@@ -635,7 +635,7 @@ int parse_sa_id(int argc, char **argv, struct sa_query *q,
 {
 	static const struct sa_keyword kws[] = {
 		{ "spi", kw_spi, false }, { "dst", kw_dst, false },
-		{ "ipsec", kw_ipsec, false }, { "proto", kw_ipsec, false },
+		{ "ipsec", kw_ipsec, false },
 		{ "--keys", kw_keys, false }, { "-s", kw_stats, false },
 		{ "--stats", kw_stats, false },
 	};
@@ -653,7 +653,7 @@ int parse_sa_list(int argc, char **argv, struct sa_query *q,
 		  struct parse_error *e)
 {
 	static const struct sa_keyword kws[] = {
-		{ "ipsec", kw_ipsec, false }, { "proto", kw_ipsec, false },
+		{ "ipsec", kw_ipsec, false },
 		{ "reqid", kw_reqid, false }, { "--keys", kw_keys, false },
 		{ "-s", kw_stats, false }, { "--stats", kw_stats, false },
 	};
@@ -669,7 +669,7 @@ int parse_sa_flush(int argc, char **argv, struct sa_query *q,
 		   struct parse_error *e)
 {
 	static const struct sa_keyword kws[] = {
-		{ "ipsec", kw_ipsec, false }, { "proto", kw_ipsec, false },
+		{ "ipsec", kw_ipsec, false },
 	};
 	struct sa_words w = { .argc = argc, .argv = argv, .e = e,
 			      .sa = &q->id, .q = q };
@@ -702,7 +702,7 @@ int parse_sa_update(int argc, char **argv, struct sa_update *u,
 {
 	static const struct sa_keyword kws[] = {
 		{ "spi", kw_spi, false }, { "dst", kw_dst, false },
-		{ "ipsec", kw_ipsec, false }, { "proto", kw_ipsec, false },
+		{ "ipsec", kw_ipsec, false },
 		{ "new-src", kw_new_src, false }, { "new-dst", kw_new_dst, false },
 		{ "encap", kw_new_encap, false },
 	};
@@ -742,7 +742,7 @@ int parse_spi_alloc(int argc, char **argv, struct spi_alloc_req *r,
 {
 	static const struct sa_keyword kws[] = {
 		{ "dst", kw_dst, false }, { "ipsec", kw_ipsec, false },
-		{ "proto", kw_ipsec, false }, { "min", kw_min, false },
+		{ "min", kw_min, false },
 		{ "max", kw_max, false },
 	};
 	struct sa_words w = { .argc = argc, .argv = argv, .e = e,
