@@ -104,6 +104,14 @@ struct sa_update {
 int parse_sa_update(int argc, char **argv, struct sa_update *u,
 		    struct parse_error *e);
 
+/*
+ * The kernel takes a whole new path, where an absent encapsulation means
+ * none: fill what was not given from the SA as it is (cur), so that
+ * "new-dst" alone keeps ESP-in-UDP. 0, or -1 with why.
+ */
+int sa_update_complete(struct sa_update *u, const struct nfsec_sa *cur,
+		       const char **why);
+
 struct spi_alloc_req {
 	struct nfsec_sa id;	/* PROTO, FAMILY, DST */
 	bool has_range;

@@ -725,6 +725,27 @@ int parse_sa_update(int argc, char **argv, struct sa_update *u,
 	return 0;
 }
 
+int sa_update_complete(struct sa_update *u, const struct nfsec_sa *cur,
+		       const char **why)
+{
+	if (!u->has_src)
+		u->path.src = cur->src;
+	if (!u->has_dst)
+		u->path.dst = cur->dst;
+	if (!u->has_encap)
+		u->path.encap = cur->encap;
+	if (u->path.src.family != u->path.dst.family) {
+		*why = "the new path mixes address families; give both new-src and new-dst";
+		return -1;
+	}
+	if (u->path.encap.present && cur->proto && cur->proto != IPPROTO_ESP) {
+		*why = "encap espinudp is for ESP, not AH";
+		return -1;
+	}
+	u->path.family = u->path.dst.family;
+	return 0;
+}
+
 static int kw_min(struct sa_words *w, int i)
 {
 	w->has_min = true;

@@ -216,18 +216,15 @@ static int sa_update(int argc, char **argv)
 	if (!nl)
 		return EXIT_KERNEL;
 	if (!u.has_src || !u.has_dst || !u.has_encap) {
+		const char *why;
+		int ret;
+
 		if (ipc_sa_get(nl, &u.id, false, &cur, &e))
 			return kernel_failed("sa update", nl, &e);
-		if (!u.has_src)
-			u.path.src = cur.src;
-		if (!u.has_dst)
-			u.path.dst = cur.dst;
-		if (!u.has_encap)
-			u.path.encap = cur.encap;
+		ret = sa_update_complete(&u, &cur, &why);
 		nfsec_sa_wipe(&cur);
-		if (u.path.src.family != u.path.dst.family) {
-			fprintf(stderr, "%s: sa update: the new path mixes address families; give both new-src and new-dst\n",
-				prog);
+		if (ret) {
+			fprintf(stderr, "%s: sa update: %s\n", prog, why);
 			nfsec_nl_close(nl);
 			return EXIT_USAGE;
 		}

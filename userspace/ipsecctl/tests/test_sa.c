@@ -36,7 +36,13 @@
 
 #define BASE "dir out spi 0x1000 src 192.0.2.1 dst 192.0.2.2 ipsec esp mode transport "
 
-typedef int (*parse_fn)(int argc, char **argv, void *out, struct parse_error *e);
+static struct nfsec_addr addr4(const char *s)
+{
+	struct nfsec_addr a;
+
+	assert_int_equal(nfsec_addr_parse(s, &a), 0);
+	return a;
+}
 
 static char words_buf[4096];
 static char *words[MAXW];
@@ -376,6 +382,34 @@ static void test_other_commands(void **state)
 	argc = split("spi 0x10 dst 192.0.2.2 ipsec esp encap espinudp 4500");
 	assert_int_equal(parse_sa_update(argc, words, &u, &e), -1);
 	assert_string_equal(e.msg, "\"encap\" needs espinudp SPORT DPORT, or none");
+
+	/* What update does not name comes from the SA as it is. */
+	{
+		struct nfsec_sa cur = { 0 };
+		const char *why;
+
+		cur.proto = IPPROTO_ESP;
+		cur.src = addr4("192.0.2.1");
+		cur.dst = addr4("192.0.2.2");
+		cur.encap.present = true;
+		cur.encap.sport = cur.encap.dport = 4500;
+		argc = split("spi 0x10 dst 192.0.2.2 ipsec esp new-dst 198.51.100.7");
+		assert_int_equal(parse_sa_update(argc, words, &u, &e), 0);
+		assert_int_equal(sa_update_complete(&u, &cur, &why), 0);
+		assert_memory_equal(&u.path.src, &cur.src, sizeof(cur.src));
+		assert_int_equal(u.path.dst.bytes[0], 198);
+		assert_true(u.path.encap.present);	/* kept */
+		assert_int_equal(u.path.family, AF_INET);
+		argc = split("spi 0x10 dst 192.0.2.2 ipsec esp encap none");
+		assert_int_equal(parse_sa_update(argc, words, &u, &e), 0);
+		assert_int_equal(sa_update_complete(&u, &cur, &why), 0);
+		assert_false(u.path.encap.present);
+		assert_memory_equal(&u.path.dst, &cur.dst, sizeof(cur.dst));
+		argc = split("spi 0x10 dst 192.0.2.2 ipsec esp new-dst 2001:db8::1");
+		assert_int_equal(parse_sa_update(argc, words, &u, &e), 0);
+		assert_int_equal(sa_update_complete(&u, &cur, &why), -1);
+		assert_string_equal(why, "the new path mixes address families; give both new-src and new-dst");
+	}
 
 	argc = split("dst 192.0.2.1 ipsec esp min 0x100 max 0x1ff");
 	assert_int_equal(parse_spi_alloc(argc, words, &r, &e), 0);
