@@ -142,7 +142,7 @@ class Genl:
                     msg = ''
                     if fl & 0x200:  # NLM_F_ACK_TLVS
                         inner = struct.unpack('I', body[4:8])[0]
-                        tl = parse_attrs(body[4 + (inner if fl & 0x100 else 16):])
+                        tl = parse_attrs(body[4 + (16 if fl & 0x100 else inner):])  # NLM_F_CAPPED
                         m = first(tl, 1)
                         if m:
                             msg = m.rstrip(b'\0').decode()
