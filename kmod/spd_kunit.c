@@ -357,9 +357,12 @@ static void spd_decorrelation(struct kunit *test)
 			       .action = NFSEC_ACTION_BYPASS };
 	struct pol_def protect = { ANYP, .dst = "10.2.0.0/16", .prio = 2,
 				   .action = NFSEC_ACTION_PROTECT };
-	struct pol_def other = { ANYP, .dst = "10.3.0.0/16", .prio = 2,
+	struct pol_def other = { .proto = 6, .icmp_type = -1, .icmp_code = -1,
+				 .dst = "10.3.0.0/16", .prio = 2,
 				 .src = "10.1.0.0/16",
 				 .action = NFSEC_ACTION_PROTECT };
+	struct pol_def later = { ANYP, .prio = 3,
+				 .action = NFSEC_ACTION_DISCARD };
 	struct nfsec_policy *pol, *pol2;
 	struct nfsec_tuple t;
 	struct nfsec_sel sel;
@@ -397,8 +400,12 @@ static void spd_decorrelation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sel.dport_min, 54);
 	KUNIT_EXPECT_EQ(test, sel.dport_max, 54);
 
-	/* Entries after the policy do not narrow it. */
+	/*
+	 * A TCP policy for 10.3/16 meets none of the earlier entries; the
+	 * ANY DISCARD after it does not count.
+	 */
 	pol2 = add(test, &other);
+	add(test, &later);
 	tuple(test, &t, NFSEC_DIR_OUT, "10.1.0.1", "10.3.1.1", 6, 1, 80);
 	rcu_read_lock();
 	nfsec_acquire_sel(f->spd, pol2, &t, &sel);
