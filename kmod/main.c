@@ -14,6 +14,8 @@
 #include "main.h"
 #include "netlink.h"
 #include "nf_hooks.h"
+#include "spd_cache.h"
+#include "acquire.h"
 
 unsigned int nfsec_net_id __read_mostly;
 
@@ -26,11 +28,22 @@ static int __net_init nfsec_net_init(struct net *net)
 	nn->stats = nfsec_stats_alloc();
 	if (!nn->stats)
 		return -ENOMEM;
-	err = nfsec_nf_hooks_register(net);
+	err = nfsec_spd_net_init(nn);
 	if (err)
 		goto free_stats;
+	err = nfsec_spd_cache_init(nn);
+	if (err)
+		goto free_spd;
+	nfsec_acquire_init(nn);
+	err = nfsec_nf_hooks_register(net);
+	if (err)
+		goto free_cache;
 	return 0;
 
+free_cache:
+	nfsec_spd_cache_exit(nn);
+free_spd:
+	nfsec_spd_net_exit(nn);
 free_stats:
 	nfsec_stats_free(nn->stats);
 	return err;
@@ -40,7 +53,11 @@ static void __net_exit nfsec_net_exit(struct net *net)
 {
 	struct nfsec_net *nn = nfsec_net(net);
 
+	/* After this (it waits for running hooks) no packet reaches nn. */
 	nfsec_nf_hooks_unregister(net);
+	nfsec_acquire_flush(nn, 0);
+	nfsec_spd_cache_exit(nn);
+	nfsec_spd_net_exit(nn);
 	nfsec_stats_free(nn->stats);
 }
 
@@ -55,26 +72,39 @@ static int __init nfsec_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&nfsec_net_ops);
+	err = nfsec_spd_module_init();
 	if (err)
 		return err;
-	err = nfsec_genl_init();
+	err = register_pernet_subsys(&nfsec_net_ops);
+	if (err)
+		goto spd_exit;
+	err = nfsec_acquire_module_init();
 	if (err)
 		goto unregister_pernet;
+	err = nfsec_genl_init();
+	if (err)
+		goto acquire_exit;
 	pr_info("loaded\n");
 	return 0;
 
+acquire_exit:
+	nfsec_acquire_module_exit();
 unregister_pernet:
 	unregister_pernet_subsys(&nfsec_net_ops);
+spd_exit:
+	rcu_barrier();
+	nfsec_spd_module_exit();
 	return err;
 }
 
 static void __exit nfsec_exit(void)
 {
 	nfsec_genl_uninit();
+	nfsec_acquire_module_exit();
 	unregister_pernet_subsys(&nfsec_net_ops);
 	/* Wait for call_rcu()/kfree_rcu() callbacks queued by this module. */
 	rcu_barrier();
+	nfsec_spd_module_exit();
 }
 
 module_init(nfsec_init);

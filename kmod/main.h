@@ -2,15 +2,28 @@
 #ifndef _NFSEC_MAIN_H
 #define _NFSEC_MAIN_H
 
+#include <linux/mutex.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "stats.h"
+#include "spd.h"
+#include "acquire.h"
+
+struct nfsec_spd_cache;
 
 /* Everything nfsec keeps per network namespace. */
 struct nfsec_net {
 	struct net *net;
 	struct nfsec_stats __percpu *stats;
+	struct nfsec_spd_cache __percpu *cache;
+	struct nfsec_spd __rcu *spd;
+	struct mutex lock;		/* SPD writers */
+	u32 gen;			/* SPD generation, never 0 */
+	u32 next_id;			/* policy ids, under lock */
+	u64 next_seq;			/* insertion order, under lock */
+	u32 cache_seed;
+	struct nfsec_acquire acquire;
 };
 
 extern unsigned int nfsec_net_id;

@@ -43,6 +43,8 @@ static void nfsec_stats_read_cpu(const struct nfsec_stats *s,
 		}
 		for (d = 0; d < __NFSEC_DROP_MAX; d++)
 			snap->drop[d] = u64_stats_read(&s->drop[d]);
+		snap->cache_hit = u64_stats_read(&s->cache_hit);
+		snap->cache_miss = u64_stats_read(&s->cache_miss);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }
 
@@ -62,6 +64,14 @@ void nfsec_stats_fold(struct nfsec_stats __percpu *stats,
 		}
 		for (d = 0; d < __NFSEC_DROP_MAX; d++)
 			total->drop[d] += snap.drop[d];
+		total->cache_hit += snap.cache_hit;
+		total->cache_miss += snap.cache_miss;
 	}
 }
 NFSEC_EXPORT_FOR_KUNIT(nfsec_stats_fold);
+
+void nfsec_stats_cpu(struct nfsec_stats __percpu *stats, int cpu,
+		     struct nfsec_stats_total *snap)
+{
+	nfsec_stats_read_cpu(per_cpu_ptr(stats, cpu), snap);
+}

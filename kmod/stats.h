@@ -15,6 +15,8 @@ struct nfsec_stats {
 	u64_stats_t verdict[__NFSEC_DIR_MAX][__NFSEC_ACTION_MAX];
 	u64_stats_t nomatch[__NFSEC_DIR_MAX];
 	u64_stats_t drop[__NFSEC_DROP_MAX];
+	u64_stats_t cache_hit;
+	u64_stats_t cache_miss;
 };
 
 /* The same counters, folded over all CPUs. */
@@ -22,12 +24,16 @@ struct nfsec_stats_total {
 	u64 verdict[__NFSEC_DIR_MAX][__NFSEC_ACTION_MAX];
 	u64 nomatch[__NFSEC_DIR_MAX];
 	u64 drop[__NFSEC_DROP_MAX];
+	u64 cache_hit;
+	u64 cache_miss;
 };
 
 struct nfsec_stats __percpu *nfsec_stats_alloc(void);
 void nfsec_stats_free(struct nfsec_stats __percpu *stats);
 void nfsec_stats_fold(struct nfsec_stats __percpu *stats,
 		      struct nfsec_stats_total *total);
+void nfsec_stats_cpu(struct nfsec_stats __percpu *stats, int cpu,
+		     struct nfsec_stats_total *snap);
 
 static inline void nfsec_stats_inc(u64_stats_t *counter,
 				   struct nfsec_stats *stats)
