@@ -130,17 +130,6 @@ check_eq() {
 	_verdict $rc "$1" "expected '$2', got '$3'"
 }
 
-q() {
-	local desc=$1 want=$2 got=$3
-	_checks=$((_checks + 1))
-	if [ "$want" = "$got" ]; then
-		printf 'ok %d - %s\n' $_checks "$desc"
-	else
-		printf 'not ok %d - %s\n' $_checks "$desc"
-		fail "$desc: expected '$want', got '$got'"
-	fi
-}
-
 q() { "$@" >/dev/null; }
 
 ping_ok() { n "$1" ping -q -c 1 -W 2 "$2" >/dev/null 2>&1; }
