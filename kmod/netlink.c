@@ -84,8 +84,12 @@ static const struct nla_policy nfsec_sel_nl_policy[NFSEC_SEL_A_MAX + 1] = {
 };
 
 static const struct nla_policy nfsec_ipsec_nl_policy[NFSEC_IPSEC_A_MAX + 1] = {
-	[NFSEC_IPSEC_A_PROTO] = NLA_POLICY_VALIDATE_FN(NLA_U8,
-						       nfsec_nl_validate_ipsec_proto),
+	/*
+	 * No validate_fn on integers: it makes the policy dump (genl ctrl
+	 * policy, open to every user) WARN in nla_get_range_unsigned(). The
+	 * value set is checked while parsing, with its own message.
+	 */
+	[NFSEC_IPSEC_A_PROTO] = { .type = NLA_U8 },
 	[NFSEC_IPSEC_A_MODE] = NLA_POLICY_MAX(NLA_U8, NFSEC_MODE_MAX),
 	[NFSEC_IPSEC_A_TUNNEL_SRC] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 							    nfsec_nl_validate_addr, 16),
@@ -100,8 +104,7 @@ static const struct nla_policy nfsec_policy_nl_policy[NFSEC_POLICY_A_MAX + 1] = 
 	[NFSEC_POLICY_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[NFSEC_POLICY_A_DIR] = NLA_POLICY_MAX(NLA_U8, NFSEC_DIR_MAX),
 	[NFSEC_POLICY_A_PRIORITY] = { .type = NLA_U32 },
-	[NFSEC_POLICY_A_FAMILY] = NLA_POLICY_VALIDATE_FN(NLA_U16,
-							 nfsec_nl_validate_family),
+	[NFSEC_POLICY_A_FAMILY] = NLA_POLICY_MAX(NLA_U16, AF_INET6),
 	[NFSEC_POLICY_A_SEL] = NLA_POLICY_NESTED(nfsec_sel_nl_policy),
 	[NFSEC_POLICY_A_ACTION] = NLA_POLICY_MAX(NLA_U8, NFSEC_ACTION_MAX),
 	[NFSEC_POLICY_A_IPSEC] = NLA_POLICY_NESTED(nfsec_ipsec_nl_policy),
@@ -361,8 +364,13 @@ static int nfsec_nl_parse_ipsec(const struct nlattr *nest,
 			       extack);
 	if (err)
 		return err;
-	if (tb[NFSEC_IPSEC_A_PROTO])
+	if (tb[NFSEC_IPSEC_A_PROTO]) {
+		err = nfsec_nl_validate_ipsec_proto(tb[NFSEC_IPSEC_A_PROTO],
+						    extack);
+		if (err)
+			return err;
 		ip->proto = nla_get_u8(tb[NFSEC_IPSEC_A_PROTO]);
+	}
 	if (tb[NFSEC_IPSEC_A_MODE])
 		ip->mode = nla_get_u8(tb[NFSEC_IPSEC_A_MODE]);
 	if (tb[NFSEC_IPSEC_A_REQID])
@@ -442,6 +450,9 @@ static int nfsec_nl_parse_policy(const struct nlattr *nest,
 	spec->priority = tb[NFSEC_POLICY_A_PRIORITY] ?
 			 nla_get_u32(tb[NFSEC_POLICY_A_PRIORITY]) : 0x80000000;
 	if (tb[NFSEC_POLICY_A_FAMILY]) {
+		err = nfsec_nl_validate_family(tb[NFSEC_POLICY_A_FAMILY], extack);
+		if (err)
+			return err;
 		spec->family = nla_get_u16(tb[NFSEC_POLICY_A_FAMILY]);
 		if (spec->family != AF_UNSPEC)
 			alen = nfsec_alen(spec->family);
