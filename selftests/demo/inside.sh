@@ -1,33 +1,84 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The nfsec demo, played inside the bench VM. Two hosts, a and b, joined by
-# a veth pair:
+# The nfsec demo, played inside the bench VM: the design deck's Security
+# Gateway (shared reference "VPN Example: Initial SPD - SG").
 #
-#   a (10.0.0.1, fd00::1) <--veth--> b (10.0.0.2, fd00::2)
+#   mn (mobile node)          sg (Security Gateway)           server
+#   10.1.0.2  <--untrusted-->  10.1.0.1 | 10.2.0.1  <--trusted-->  10.2.0.2
 #
-# The demo loads nfsec, shows its control interface in each namespace and
-# its counters moving with real traffic.
+# Clients of company.com get inner addresses from 10.9.0.0/24 (routed by
+# the SG towards the untrusted side). The SG's SPD: BYPASS IKE on UDP
+# 500/4500, PROTECT the clients' traffic with one SA per inner address (PFP),
+# DISCARD everything else. With no SA yet, the SG asks its IKE daemon for one
+# (ACQUIRE) the moment the server talks to a client.
 . "$(dirname "$0")/../lib.sh"
 
 say() { printf '\n=== %s\n' "$*"; }
+sg() { n r "$@"; }
+spd=$(mktemp)
+events=$(mktemp)
+on_exit rm -f "$spd" "$events"
 
-say "loading nfsec with modprobe"
+say "load nfsec: one modprobe, and nothing changes until policies arrive"
 nfsec_load
 grep '^nfsec ' /proc/modules
-dmesg | grep 'nfsec:' | tail -n 2
 
-say "its generic-netlink family, as the kernel lists it"
-genl ctrl get name nfsec
+say "three hosts as network namespaces"
+topo_router
+n r ip route add 10.9.0.0/24 via 10.1.0.2
+n b ip route add 10.9.0.0/24 via 10.2.0.1
+check "mn reaches the server through the SG (empty SPD: BYPASS)" ping_ok a 10.2.0.2
 
-say "two hosts as network namespaces"
-topo_pair
-n a ip -brief addr show dev eth-b
+say "the SG's SPD, replaced atomically from a file (ipsecctl -f)"
+cat >"$spd" <<'EOF'
+# BYPASS the IKEv2 channel (the deck's first table)
+dir in  dst 10.1.0.1 proto udp dport 500  priority 100 action bypass
+dir out src 10.1.0.1 proto udp sport 500  priority 100 action bypass
+dir in  dst 10.1.0.1 proto udp dport 4500 priority 100 action bypass
+dir out src 10.1.0.1 proto udp sport 4500 priority 100 action bypass
+# PROTECT company.com's clients: one SA per inner address (PFP)
+dir fwd src 10.9.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel proposal aes128gcm16
+dir out dst 10.9.0.0/24 name company.com pfp dst priority 200 action protect ipsec esp mode tunnel proposal aes128gcm16
+# the trusted network reaches the SG in clear; OUT then protects it
+dir fwd src 10.2.0.0/24 dst 10.9.0.0/24 priority 300 action bypass
+# DISCARD anything else
+dir in  priority 1000 action discard
+dir fwd priority 1000 action discard
+dir out priority 1000 action discard
+EOF
+cat "$spd"
+check "the SPD loads" sg ipsecctl -f "$spd"
+sg ipsecctl policy list
 
-say "the nfsec family is there in each namespace"
-check "family visible in host a" n a genl ctrl get name nfsec
-check "family visible in host b" n b genl ctrl get name nfsec
+say "which entry decides what (ipsecctl policy lookup)"
+sg ipsecctl policy lookup dir in src 10.1.0.2 dst 10.1.0.1 proto udp sport 500 dport 500
+sg ipsecctl policy lookup dir out src 10.2.0.2 dst 10.9.0.7 proto tcp sport 80 dport 40000
+sg ipsecctl policy lookup dir fwd src 10.1.0.2 dst 10.2.0.2 proto icmp
 
-say "traffic between the hosts: nfsec's SPD is empty, so everything is BYPASSed"
-check "a pings b over IPv4" ping_ok a 10.0.0.2
-check "a pings b over IPv6" ping_ok a fd00::2
+sg ipsecctl -j monitor >"$events" &
+on_exit kill $!
+sleep 0.5
+
+say "IKE reaches the SG in clear (BYPASS)"
+sg socat -u UDP4-RECV:500,bind=10.1.0.1 OPEN:/dev/null &
+listener=$!
+on_exit kill $listener
+sleep 0.3
+before=$(sg ipsecctl -j stats | jq .dir.in.bypass)
+n a socat -u /dev/zero,readbytes=64 UDP4-SENDTO:10.1.0.1:500,sourceport=500
+check "the SG counted the IKE packet as BYPASS" \
+	test "$(sg ipsecctl -j stats | jq .dir.in.bypass)" -gt "$before"
+
+say "clear text from the untrusted side is DISCARDed"
+check_fail "mn cannot ping the server any more" ping_ok a 10.2.0.2
+check_fail "nor the SG itself" ping_ok a 10.1.0.1
+
+say "the server talks to a client: PROTECT without an SA raises an ACQUIRE"
+n b ping -q -c 1 -W 1 10.9.0.7 >/dev/null 2>&1 || true
+wait_for 10 grep -q acquire "$events"
+cat "$events"
+check "the ACQUIRE asks for an SA for client 10.9.0.7 (PFP dst)" grep -q '10\.9\.0\.7' "$events"
+
+say "the SG's counters"
+sg ipsecctl stats
