@@ -91,6 +91,13 @@ clean:
 .PHONY: all module userspace module-debug test-modules test-tools install install-module \
 	install-userspace check check-debug demo clean
 
+# Benchmarks (not tests): numbers printed side by side with Linux XFRM in the
+# same VM; see Documentation/performance.md.
+bench-spd: all
+	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 3600 -- env NFSEC_BENCH=1 selftests/bench/spd.sh
+
+.PHONY: bench-spd
+
 # libFuzzer targets for ikev2d (userspace/fuzz, clang): make fuzz runs each
 # for FUZZ_SECONDS (default 60); make fuzz-smoke runs each for 10 s.
 fuzz:

@@ -59,9 +59,11 @@
  *
  * NFSEC_CMD_POLICY_REPLACE (do, admin)
  *   Atomically replace the whole SPD: all or nothing.
- *   request: NFSEC_A_POLICY_LIST: nest of NFSEC_A_POLICY (at most
- *            NFSEC_REPLACE_MAX entries); NFSEC_A_CHECK_ONLY (flag): validate
- *            only, change nothing.
+ *   request: NFSEC_A_POLICY_LIST, repeated: each a nest of NFSEC_A_POLICY
+ *            (one attribute holds at most 64 KiB, so big SPDs come as
+ *            several lists in the one message; at most NFSEC_REPLACE_MAX
+ *            policies in all); NFSEC_A_CHECK_ONLY (flag): validate only,
+ *            change nothing.
  *   reply:   NFSEC_A_GENERATION, NFSEC_A_POLICY_COUNT
  *
  * NFSEC_CMD_POLICY_LOOKUP (do)
@@ -290,7 +292,11 @@ enum nfsec_addr_attrs {
 };
 #define NFSEC_ADDR_A_MAX (__NFSEC_ADDR_A_MAX - 1)
 
-/* How a PROTECT policy protects: what the IKE daemon is asked to negotiate. */
+/*
+ * How a PROTECT policy protects: what the IKE daemon is asked to negotiate.
+ * Tunnel mode takes both endpoints or neither (a road-warrior gateway learns
+ * the peer's outer address from IKE). PFP flags need a PROTECT policy.
+ */
 enum nfsec_ipsec_attrs {
 	NFSEC_IPSEC_A_UNSPEC,
 	NFSEC_IPSEC_A_PROTO,		/* u8: IPPROTO_ESP or IPPROTO_AH */
