@@ -11,6 +11,8 @@
 #   topo_router                      a - r - b, r forwards 10.1/10.2 and fd01/fd02
 #   n NS CMD...                      run CMD in namespace NS
 #   wait_for SECONDS CMD...          poll until CMD succeeds, fail on timeout
+#                                    (CMD runs again each time, its words
+#                                    do not: poll a function, not a $(...))
 #   check DESC CMD...                CMD must succeed
 #   check_fail DESC CMD...           CMD must fail
 #   check_eq DESC EXPECTED ACTUAL    equality with a message
