@@ -16,6 +16,7 @@
 #include "nf_hooks.h"
 #include "spd_cache.h"
 #include "acquire.h"
+#include "sad.h"
 
 unsigned int nfsec_net_id __read_mostly;
 
@@ -35,11 +36,18 @@ static int __net_init nfsec_net_init(struct net *net)
 	if (err)
 		goto free_spd;
 	nfsec_acquire_init(nn);
+	nn->sad = nfsec_sad_create(net, NULL, nn);
+	if (!nn->sad) {
+		err = -ENOMEM;
+		goto free_cache;
+	}
 	err = nfsec_nf_hooks_register(net);
 	if (err)
-		goto free_cache;
+		goto free_sad;
 	return 0;
 
+free_sad:
+	nfsec_sad_destroy(nn->sad);
 free_cache:
 	nfsec_spd_cache_exit(nn);
 free_spd:
@@ -56,6 +64,7 @@ static void __net_exit nfsec_net_exit(struct net *net)
 	/* After this (it waits for running hooks) no packet reaches nn. */
 	nfsec_nf_hooks_unregister(net);
 	nfsec_acquire_flush(nn, 0);
+	nfsec_sad_destroy(nn->sad);
 	nfsec_spd_cache_exit(nn);
 	nfsec_spd_net_exit(nn);
 	nfsec_stats_free(nn->stats);

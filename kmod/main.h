@@ -11,6 +11,7 @@
 #include "acquire.h"
 
 struct nfsec_spd_cache;
+struct nfsec_sad;
 
 /* Everything nfsec keeps per network namespace. */
 struct nfsec_net {
@@ -24,6 +25,7 @@ struct nfsec_net {
 	u64 next_seq;			/* insertion order, under lock */
 	u32 cache_seed;
 	struct nfsec_acquire acquire;
+	struct nfsec_sad *sad;
 };
 
 extern unsigned int nfsec_net_id;

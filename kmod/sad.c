@@ -33,6 +33,13 @@ static struct hlist_head *nfsec_sad_bucket(struct nfsec_sad *sad, __be32 spi)
 	return &sad->hash[hash_32(h, NFSEC_SAD_HBITS)];
 }
 
+static struct hlist_head *nfsec_sad_out_bucket(struct nfsec_sad *sad,
+						u32 reqid)
+{
+	return &sad->out_hash[hash_32(reqid ^ sad->hash_seed,
+				      NFSEC_SAD_HBITS)];
+}
+
 /* Under RCU or sad->lock. */
 static struct nfsec_sa *__nfsec_sad_find(struct nfsec_sad *sad, __be32 spi,
 					 u16 family,
@@ -128,9 +135,10 @@ bool nfsec_sel_covers(const struct nfsec_sa_sel *sel,
 NFSEC_EXPORT_FOR_KUNIT(nfsec_sel_covers);
 
 /*
- * Slow path, when the SPD binds an outbound SA to a policy (once, not per
- * packet): the first live outbound SA with this reqid whose selectors cover
- * the packet's (PFP: one SA per populated selector). With a reference.
+ * The outbound SA for a packet that a PROTECT policy with @reqid matched:
+ * the newest live outbound SA with this reqid whose selectors cover the
+ * packet's (PFP: one SA per populated selector). One hash chain is walked,
+ * never the whole SAD. With a reference.
  */
 struct nfsec_sa *nfsec_sad_find_out(struct nfsec_sad *sad, u32 reqid,
 				    const struct nfsec_sa_sel *pkt)
@@ -138,8 +146,8 @@ struct nfsec_sa *nfsec_sad_find_out(struct nfsec_sad *sad, u32 reqid,
 	struct nfsec_sa *sa, *found = NULL;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(sa, &sad->all, list) {
-		if (sa->dir != NFSEC_DIR_OUT || sa->reqid != reqid ||
+	hlist_for_each_entry_rcu(sa, nfsec_sad_out_bucket(sad, reqid), onode) {
+		if (sa->reqid != reqid ||
 		    nfsec_sa_dead(sa) || !nfsec_sel_covers(&sa->sel, pkt))
 			continue;
 		if (nfsec_sa_get(sa)) {
@@ -194,6 +202,7 @@ static void __nfsec_sad_unlink(struct nfsec_sad *sad, struct nfsec_sa *sa)
 	lockdep_assert_held(&sad->lock);
 	set_bit(NFSEC_SA_DEAD, &sa->state);
 	hlist_del_init_rcu(&sa->hnode);
+	hlist_del_init_rcu(&sa->onode);
 	list_del_rcu(&sa->list);
 	sad->count--;
 	sad->generation++;
@@ -412,6 +421,7 @@ static struct nfsec_sa *nfsec_sa_alloc(struct nfsec_sad *sad,
 		u64_stats_init(&per_cpu_ptr(sa->pcpu, cpu)->syncp);
 	RCU_INIT_POINTER(sa->path, p);
 	INIT_HLIST_NODE(&sa->hnode);
+	INIT_HLIST_NODE(&sa->onode);
 	INIT_LIST_HEAD(&sa->list);
 	refcount_set(&sa->ref, 1);
 	/* Not in the SAD until nfsec_sad_add(): no lifetime work acts on it. */
@@ -591,6 +601,10 @@ static void __nfsec_sad_link(struct nfsec_sad *sad, struct nfsec_sa *sa)
 	clear_bit(NFSEC_SA_DEAD, &sa->state);
 	sa->add_time = ktime_get_real_seconds();
 	hlist_add_head_rcu(&sa->hnode, nfsec_sad_bucket(sad, sa->spi));
+	/* Head first: after a rekey the newest SA carries the traffic. */
+	if (sa->dir == NFSEC_DIR_OUT && !test_bit(NFSEC_SA_LARVAL, &sa->state))
+		hlist_add_head_rcu(&sa->onode,
+				   nfsec_sad_out_bucket(sad, sa->reqid));
 	list_add_tail_rcu(&sa->list, &sad->all);
 	sad->count++;
 	sad->generation++;
@@ -805,6 +819,8 @@ struct nfsec_sad *nfsec_sad_create(struct net *net, nfsec_sa_expire_t expire,
 	mutex_init(&sad->lock);
 	for (i = 0; i < ARRAY_SIZE(sad->hash); i++)
 		INIT_HLIST_HEAD(&sad->hash[i]);
+	for (i = 0; i < ARRAY_SIZE(sad->out_hash); i++)
+		INIT_HLIST_HEAD(&sad->out_hash[i]);
 	INIT_LIST_HEAD(&sad->all);
 	atomic_set(&sad->live, 0);
 	sad->hash_seed = get_random_u32();

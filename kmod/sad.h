@@ -116,6 +116,7 @@ struct nfsec_sad;
  */
 struct nfsec_sa {
 	struct hlist_node hnode;	/* sad->hash, by SPI */
+	struct hlist_node onode;	/* sad->out_hash, by reqid (outbound) */
 	struct list_head list;		/* sad->all */
 	refcount_t ref;
 	unsigned long state;		/* enum nfsec_sa_state_bits */
@@ -170,6 +171,7 @@ typedef void (*nfsec_sa_expire_t)(struct nfsec_sa *sa, bool hard,
 struct nfsec_sad {
 	struct mutex lock;		/* writers */
 	struct hlist_head hash[1 << NFSEC_SAD_HBITS];
+	struct hlist_head out_hash[1 << NFSEC_SAD_HBITS];	/* newest first */
 	struct list_head all;		/* every SA, for dumps and flush */
 	unsigned int count;
 	u32 generation;			/* bumped on every change */
