@@ -12,6 +12,8 @@
 
 struct nfsec_spd_cache;
 struct nfsec_sad;
+struct net_device;
+struct sock;
 
 /* Everything nfsec keeps per network namespace. */
 struct nfsec_net {
@@ -26,6 +28,9 @@ struct nfsec_net {
 	u32 cache_seed;
 	struct nfsec_acquire acquire;
 	struct nfsec_sad *sad;
+	struct net_device *dev;		/* nfsec0: decapsulated packets */
+	struct sock *xmit_sk4;		/* the sender of nfsec's own output */
+	struct sock *xmit_sk6;
 };
 
 extern unsigned int nfsec_net_id;
