@@ -31,6 +31,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/net.h>
+#include <net/addrconf.h>
 #include <net/dst.h>
 #include <net/icmp.h>
 #include <net/ip.h>
@@ -58,6 +59,19 @@ static int nfsec_output_sock(struct net *net, u16 family, struct sock **skp)
 	err = sock_create_kern(net, family, SOCK_DGRAM, IPPROTO_UDP, &sock);
 	if (err)
 		return err;
+	/*
+	 * Outer packets are sized against the device MTU, not against a
+	 * PMTU exception on their route: when the peer is also the inner
+	 * destination (transport mode, host-to-host tunnels), that exception
+	 * is the one nfsec itself made for the inner packets.
+	 */
+	if (family == AF_INET) {
+		ip_sock_set_mtu_discover(sock->sk, IP_PMTUDISC_PROBE);
+	} else {
+		lock_sock(sock->sk);
+		inet6_sk(sock->sk)->pmtudisc = IPV6_PMTUDISC_PROBE;
+		release_sock(sock->sk);
+	}
 	*skp = sock->sk;
 	return 0;
 }
@@ -89,6 +103,19 @@ void nfsec_output_exit(struct nfsec_net *nn)
 
 /* --- sending the outer packet ---------------------------------------------- */
 
+/*
+ * The outer packet belongs to nfsec's socket from now on: the output path
+ * reads MTU discovery settings from skb->sk (IPv6 only from there), and the
+ * socket must outlive packets still queued when the namespace goes.
+ */
+static void nfsec_output_own_skb(struct sk_buff *skb, struct sock *sk)
+{
+	skb_orphan(skb);
+	sock_hold(sk);
+	skb->sk = sk;
+	skb->destructor = sock_efree;
+}
+
 static void nfsec_output_send(struct nfsec_net *nn, struct sk_buff *skb)
 {
 	/* Whatever the inner packet carried is meaningless for the outer. */
@@ -96,10 +123,12 @@ static void nfsec_output_send(struct nfsec_net *nn, struct sk_buff *skb)
 	if (ip_hdr(skb)->version == 4) {
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 		skb->protocol = htons(ETH_P_IP);
+		nfsec_output_own_skb(skb, nn->xmit_sk4);
 		ip_local_out(nn->net, nn->xmit_sk4, skb);
 	} else {
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		skb->protocol = htons(ETH_P_IPV6);
+		nfsec_output_own_skb(skb, nn->xmit_sk6);
 		ip6_local_out(nn->net, nn->xmit_sk6, skb);
 	}
 }
@@ -191,6 +220,47 @@ static struct dst_entry *nfsec_output_route(struct nfsec_net *nn,
 	return dst;
 }
 
+/* Is the SA's peer the packet's own destination (one route for both)? */
+static bool nfsec_output_same_peer(struct nfsec_sa *sa, struct sk_buff *skb)
+{
+	const struct nfsec_sa_path *path;
+	bool same;
+
+	if (sa->mode == NFSEC_MODE_TRANSPORT)
+		return true;
+	rcu_read_lock();
+	path = rcu_dereference(sa->path);
+	if (path->family == AF_INET)
+		same = skb->protocol == htons(ETH_P_IP) &&
+		       ip_hdr(skb)->daddr == path->daddr.a4;
+	else
+		same = skb->protocol == htons(ETH_P_IPV6) &&
+		       ipv6_addr_equal(&ipv6_hdr(skb)->daddr,
+				       &path->daddr.a6);
+	rcu_read_unlock();
+	return same;
+}
+
+/*
+ * The MTU the outer packet must fit: the SA's if configured; the outer
+ * route's, which carries what PMTU discovery learned about the path to a
+ * tunnel peer; but when the peer is the packet's own destination, a PMTU
+ * exception on that route is the inner MTU nfsec itself announced (problem
+ * 6 in design.md), so the device's MTU counts.
+ */
+static unsigned int nfsec_output_path_mtu(struct nfsec_sa *sa,
+					  struct dst_entry *dst,
+					  struct sk_buff *skb)
+{
+	unsigned int mtu = READ_ONCE(sa->mtu);
+
+	if (mtu)
+		return mtu;
+	if (nfsec_output_same_peer(sa, skb))
+		return READ_ONCE(dst->dev->mtu);
+	return dst_mtu(dst);
+}
+
 /*
  * The largest packet of this family that still fits @mtu once @sa has
  * encapsulated it. ESP: the payload P (the whole packet in tunnel mode,
@@ -239,29 +309,109 @@ static bool nfsec_output_fits(const struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
- * A packet too big for the path once encapsulated (design.md, problem 6).
- * Returns true if it was refused with an ICMP error carrying the inner MTU
- * (IPv4 with DF, IPv6), false if it goes on and its outer packet will be
- * fragmented (IPv4 without DF; IPv6 when the inner MTU would be below the
- * IPv6 minimum, which no sender may be asked for).
+ * Fragments of the packet being split are collected here: ip_do_fragment()
+ * and ip6_fragment() hand each to an output function without a context
+ * argument, and run it synchronously on this CPU (BHs are off).
  */
-static bool nfsec_output_too_big(struct sk_buff *skb, unsigned int inner_mtu)
+static DEFINE_PER_CPU(struct sk_buff_head *, nfsec_frag_queue);
+
+static int nfsec_output_collect(struct net *net, struct sock *sk,
+				struct sk_buff *skb)
 {
+	__skb_queue_tail(this_cpu_read(nfsec_frag_queue), skb);
+	return 0;
+}
+
+/*
+ * May the packet be fragmented before it is protected? IPv4 without DF (a
+ * router may fragment it, and XFRM does the same); IPv6 only when its local
+ * sender allows it (skb->ignore_df: not IPV6_PMTUDISC_DO): the fragments
+ * its own stack would have made after LOCAL_OUT.
+ */
+static bool nfsec_output_may_fragment(const struct sk_buff *skb)
+{
+	if (skb_is_gso(skb))
+		return false;
+	if (skb->protocol == htons(ETH_P_IP))
+		return !(ip_hdr(skb)->frag_off & htons(IP_DF)) ||
+		       skb->ignore_df;
+	return skb->ignore_df;
+}
+
+/* Split @skb into fragments of at most @mtu bytes on @q; consumes @skb. */
+static int nfsec_output_fragment(struct nfsec_net *nn, struct sk_buff *skb,
+				 unsigned int mtu, struct sk_buff_head *q)
+{
+	struct sk_buff_head *prev = this_cpu_read(nfsec_frag_queue);
+	int err;
+
+	this_cpu_write(nfsec_frag_queue, q);
 	if (skb->protocol == htons(ETH_P_IP)) {
-		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || skb->ignore_df) {
-			skb->ignore_df = 1;
-			return false;
-		}
+		IPCB(skb)->frag_max_size = mtu;
+		err = ip_do_fragment(nn->net, skb->sk, skb,
+				     nfsec_output_collect);
+	} else {
+		IP6CB(skb)->frag_max_size = max(mtu, IPV6_MIN_MTU);
+		/* ip6_fragment() itself is not exported; the stub is. */
+		err = ipv6_stub->ipv6_fragment(nn->net, skb->sk, skb,
+					       nfsec_output_collect);
+	}
+	this_cpu_write(nfsec_frag_queue, prev);
+	return err;
+}
+
+/*
+ * A packet that will not fit the path once encapsulated (design.md,
+ * problem 6) and may not be fragmented: ICMP "fragmentation needed" or
+ * ICMPv6 "packet too big" with the inner MTU, to the sender (this host's
+ * own socket included: its route learns the MTU as from any router).
+ */
+static void nfsec_output_too_big(struct sk_buff *skb, unsigned int inner_mtu)
+{
+	/* Locally generated packets have no device yet; ICMP needs one. */
+	if (!skb->dev)
+		skb->dev = skb_dst(skb)->dev;
+	if (skb->protocol == htons(ETH_P_IP))
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 			  htonl(inner_mtu));
-		return true;
+	else
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0,
+			    max(inner_mtu, IPV6_MIN_MTU));
+}
+
+/*
+ * The packets to protect, on @q: @skb itself, its GSO segments (software
+ * GSO: no offload on the way to a transform) or its fragments.
+ * Consumes @skb; a negative errno when nothing was queued.
+ */
+static int nfsec_output_split(struct nfsec_net *nn, struct sk_buff *skb,
+			      unsigned int inner_mtu, struct sk_buff_head *q)
+{
+	struct sk_buff *segs, *seg, *next;
+
+	if (!nfsec_output_fits(skb, inner_mtu)) {
+		if (!nfsec_output_may_fragment(skb)) {
+			nfsec_output_too_big(skb, inner_mtu);
+			kfree_skb(skb);
+			return -EMSGSIZE;
+		}
+		return nfsec_output_fragment(nn, skb, inner_mtu, q);
 	}
-	if (inner_mtu < IPV6_MIN_MTU) {
-		skb->ignore_df = 1;
-		return false;
+	if (!skb_is_gso(skb)) {
+		__skb_queue_tail(q, skb);
+		return 0;
 	}
-	icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, inner_mtu);
-	return true;
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		kfree_skb(skb);
+		return -ENOMEM;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		__skb_queue_tail(q, seg);
+	}
+	return 0;
 }
 
 /* --- the entry point -------------------------------------------------- */
@@ -270,9 +420,10 @@ static bool nfsec_output_too_big(struct sk_buff *skb, unsigned int inner_mtu)
 static void nfsec_output_sa(struct nfsec_net *nn, struct nfsec_sa *sa,
 			    struct sk_buff *skb)
 {
-	struct sk_buff *segs, *seg, *next;
 	unsigned int mtu, inner_mtu;
 	struct dst_entry *dst;
+	struct sk_buff_head q;
+	int err;
 
 #if IS_ENABLED(CONFIG_NF_CONNTRACK)
 	if (nf_conntrack_confirm(skb) != NF_ACCEPT) {
@@ -290,40 +441,20 @@ static void nfsec_output_sa(struct nfsec_net *nn, struct nfsec_sa *sa,
 		kfree_skb(skb);
 		return;
 	}
-	mtu = READ_ONCE(sa->mtu) ?: dst_mtu(dst);
+	mtu = nfsec_output_path_mtu(sa, dst, skb);
 	inner_mtu = nfsec_output_inner_mtu(sa, mtu,
 					   skb->protocol == htons(ETH_P_IP));
-	if (!nfsec_output_fits(skb, inner_mtu) &&
-	    nfsec_output_too_big(skb, inner_mtu)) {
-		nfsec_stats_drop(nn->stats, NFSEC_DROP_TOO_BIG);
-		goto drop;
-	}
-
-	if (!skb_is_gso(skb)) {
+	__skb_queue_head_init(&q);
+	err = nfsec_output_split(nn, skb, inner_mtu, &q);
+	if (err)
+		nfsec_stats_drop(nn->stats, err == -EMSGSIZE ?
+				 NFSEC_DROP_TOO_BIG : NFSEC_DROP_NOMEM);
+	while ((skb = __skb_dequeue(&q))) {
 		skb_dst_drop(skb);
-		skb_dst_set(skb, dst);
+		skb_dst_set(skb, dst_clone(dst));
 		nfsec_output_one(nn, sa, skb);
-		return;
-	}
-	/* No hardware offload on the way to a transform: software GSO. */
-	segs = skb_gso_segment(skb, 0);
-	if (IS_ERR_OR_NULL(segs)) {
-		nfsec_stats_drop(nn->stats, NFSEC_DROP_NOMEM);
-		goto drop;
-	}
-	consume_skb(skb);
-	skb_list_walk_safe(segs, seg, next) {
-		skb_mark_not_on_list(seg);
-		skb_dst_drop(seg);
-		skb_dst_set(seg, dst_clone(dst));
-		nfsec_output_one(nn, sa, seg);
 	}
 	dst_release(dst);
-	return;
-
-drop:
-	dst_release(dst);
-	kfree_skb(skb);
 }
 
 /*
