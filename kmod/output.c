@@ -15,11 +15,11 @@
  *      would have done, so stateful rules on inner flows keep working; the
  *      outer packet is then tracked as a flow of its own;
  *   3. the route to the outer destination (tunnel mode) and the MTU check:
- *      a packet that will not fit once encapsulated gets ICMP "fragmentation
- *      needed"/ICMPv6 "packet too big" with the inner MTU when it may not be
- *      fragmented, else its outer packet is fragmented;
- *   4. GSO super-packets are segmented in software (checksums resolved)
- *      and every segment is encrypted on its own;
+ *      a packet that will not fit once encapsulated is fragmented first
+ *      when its sender allows it, else refused with ICMP "fragmentation
+ *      needed"/ICMPv6 "packet too big" carrying the inner MTU;
+ *   4. GSO super-packets are segmented in software (checksums resolved);
+ *      every segment or fragment is protected on its own;
  *   5. the transform (esp.c, ah.c), possibly asynchronous;
  *   6. the outer packet leaves through ip_local_out() with the namespace's
  *      own kernel socket as the sending socket: the LOCAL_OUT hook recognises
