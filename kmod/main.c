@@ -18,6 +18,7 @@
 #include "acquire.h"
 #include "sad.h"
 #include "device.h"
+#include "encap.h"
 #include "output.h"
 
 unsigned int nfsec_net_id __read_mostly;
@@ -28,6 +29,8 @@ static int __net_init nfsec_net_init(struct net *net)
 	int err;
 
 	nn->net = net;
+	mutex_init(&nn->encap_lock);
+	INIT_LIST_HEAD(&nn->encap_socks);
 	nn->stats = nfsec_stats_alloc();
 	if (!nn->stats)
 		return -ENOMEM;
@@ -75,6 +78,7 @@ static void __net_exit nfsec_net_exit(struct net *net)
 
 	/* After this (it waits for running hooks) no packet reaches nn. */
 	nfsec_nf_hooks_unregister(net);
+	nfsec_encap_close_all(nn);
 	nfsec_acquire_flush(nn, 0);
 	/* Waits for transforms in flight, which still send and receive. */
 	nfsec_sad_destroy(nn->sad);

@@ -31,6 +31,8 @@ struct nfsec_net {
 	struct net_device *dev;		/* nfsec0: decapsulated packets */
 	struct sock *xmit_sk4;		/* the sender of nfsec's own output */
 	struct sock *xmit_sk6;
+	struct mutex encap_lock;	/* encap_socks */
+	struct list_head encap_socks;	/* ESP in UDP, see encap.c */
 };
 
 extern unsigned int nfsec_net_id;
