@@ -381,11 +381,13 @@ static void nfsec_output_too_big(struct sk_buff *skb, unsigned int inner_mtu)
 
 /*
  * The packets to protect, on @q: @skb itself, its GSO segments (software
- * GSO: no offload on the way to a transform) or its fragments.
+ * GSO: no offload on the way to a transform) or, in tunnel mode, its
+ * fragments.
  * Consumes @skb; a negative errno when nothing was queued.
  */
-static int nfsec_output_split(struct nfsec_net *nn, struct sk_buff *skb,
-			      unsigned int inner_mtu, struct sk_buff_head *q)
+static int nfsec_output_split(struct nfsec_net *nn, struct nfsec_sa *sa,
+			      struct sk_buff *skb, unsigned int inner_mtu,
+			      struct sk_buff_head *q)
 {
 	struct sk_buff *segs, *seg, *next;
 
@@ -394,6 +396,16 @@ static int nfsec_output_split(struct nfsec_net *nn, struct sk_buff *skb,
 			nfsec_output_too_big(skb, inner_mtu);
 			kfree_skb(skb);
 			return -EMSGSIZE;
+		}
+		/*
+		 * Transport mode protects whole datagrams only (RFC 4303
+		 * §3.3.4: fragments keep the IP header that is not
+		 * protected): the ESP/AH packet is fragmented instead.
+		 */
+		if (sa->mode == NFSEC_MODE_TRANSPORT) {
+			skb->ignore_df = 1;
+			__skb_queue_tail(q, skb);
+			return 0;
 		}
 		return nfsec_output_fragment(nn, skb, inner_mtu, q);
 	}
@@ -445,7 +457,7 @@ static void nfsec_output_sa(struct nfsec_net *nn, struct nfsec_sa *sa,
 	inner_mtu = nfsec_output_inner_mtu(sa, mtu,
 					   skb->protocol == htons(ETH_P_IP));
 	__skb_queue_head_init(&q);
-	err = nfsec_output_split(nn, skb, inner_mtu, &q);
+	err = nfsec_output_split(nn, sa, skb, inner_mtu, &q);
 	if (err)
 		nfsec_stats_drop(nn->stats, err == -EMSGSIZE ?
 				 NFSEC_DROP_TOO_BIG : NFSEC_DROP_NOMEM);
