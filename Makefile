@@ -93,10 +93,13 @@ clean:
 
 # Benchmarks (not tests): numbers printed side by side with Linux XFRM in the
 # same VM; see Documentation/performance.md.
+bench: all
+	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 1800 -- env NFSEC_BENCH=1 selftests/bench/tunnel.sh
+
 bench-spd: all
 	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 3600 -- env NFSEC_BENCH=1 selftests/bench/spd.sh
 
-.PHONY: bench-spd
+.PHONY: bench bench-spd
 
 # libFuzzer targets for ikev2d (userspace/fuzz, clang): make fuzz runs each
 # for FUZZ_SECONDS (default 60); make fuzz-smoke runs each for 10 s.

@@ -1,0 +1,118 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tunnel benchmark (not a test): make bench, or
+#   NFSEC_BENCH=1 selftests/vm/run -- selftests/bench/tunnel.sh
+#
+#   a 10.0.0.1 <--veth--> b 10.0.0.2
+#
+# In one VM boot, the same ESP tunnel (host to host, tunnel mode) between a
+# and b made three ways: no IPsec (plain routing), the kernel's XFRM on both
+# sides, nfsec on both sides; and per algorithm: iperf3 TCP throughput a -> b
+# and UDP packets/s with small datagrams. Prints a table with the ratio
+# nfsec/XFRM. Numbers from a TCG VM are only comparable with each other.
+# A benchmark, not a test: make check skips it unless NFSEC_BENCH=1.
+. "$(dirname "$0")/../lib.sh"
+[ -n "${NFSEC_BENCH:-}" ] || skip "a benchmark: run with NFSEC_BENCH=1"
+command -v iperf3 >/dev/null || skip "iperf3 is not installed"
+secs=${NFSEC_BENCH_SECS:-5}
+tmp=$(mktemp -d)
+on_exit rm -rf "$tmp"
+
+topo_pair
+nfsec_load
+A=10.0.0.1 B=10.0.0.2
+
+k() { # BYTES LASTBYTE: a deterministic key
+	local i hex=0x
+	for ((i = 0; i < $1 - 1; i++)); do hex+=$(printf '%02x' $(((i * 5 + 1) & 255))); done
+	echo "$hex$(printf '%02x' "$2")"
+}
+
+# name | nfsec algorithm | XFRM algorithm (@1/@2: the key per direction)
+algs=(
+	"aes128gcm16|aead rfc4106(gcm(aes)) @20 128|aead rfc4106(gcm(aes)) @20 128"
+	"chacha20poly1305|aead rfc7539esp(chacha20,poly1305) @36 128|aead rfc7539esp(chacha20,poly1305) @36 128"
+	"aes128-sha256|enc cbc(aes) @16 auth hmac(sha256) @32|enc cbc(aes) @16 auth-trunc hmac(sha256) @32 128"
+)
+
+keyed() { # STRING DIR: @N -> an N-byte key for direction DIR
+	local s=$1 n
+	while [[ $s =~ @([0-9]+) ]]; do
+		n=${BASH_REMATCH[1]}
+		s=${s/@$n/$(k "$n" "$2")}
+	done
+	echo "$s"
+}
+
+clear_all() {
+	local h
+	for h in a b; do
+		n $h ipsecctl sa flush
+		n $h ipsecctl policy flush
+		n $h ip xfrm state flush
+		n $h ip xfrm policy flush
+	done
+}
+
+xfrm_side() { # NS SELF PEER ALG
+	local ns=$1 s=$2 p=$3 out in
+	out=$(keyed "$4" "${s##*.}") in=$(keyed "$4" "${p##*.}")
+	# shellcheck disable=SC2086
+	n $ns ip xfrm state add src $s dst $p proto esp spi 0x${s##*.}00 reqid 1 mode tunnel $out
+	# shellcheck disable=SC2086
+	n $ns ip xfrm state add src $p dst $s proto esp spi 0x${p##*.}00 reqid 1 mode tunnel replay-window 128 $in
+	n $ns ip xfrm policy add dir out src $s dst $p tmpl src $s dst $p proto esp reqid 1 mode tunnel
+	n $ns ip xfrm policy add dir in src $p dst $s tmpl src $p dst $s proto esp reqid 1 mode tunnel
+}
+
+nfsec_side() { # NS SELF PEER ALG
+	local ns=$1 s=$2 p=$3 out in
+	out=$(keyed "$4" "${s##*.}") in=$(keyed "$4" "${p##*.}")
+	# shellcheck disable=SC2086
+	n $ns ipsecctl sa add dir out spi 0x${s##*.}00 src $s dst $p ipsec esp mode tunnel reqid 1 $out
+	# shellcheck disable=SC2086
+	n $ns ipsecctl sa add dir in spi 0x${p##*.}00 src $p dst $s ipsec esp mode tunnel reqid 1 $in replay-window 128
+	n $ns ipsecctl policy add dir out src $s dst $p action protect ipsec esp mode tunnel tunnel $s $p reqid 1 >/dev/null
+	n $ns ipsecctl policy add dir in src $p dst $s action protect ipsec esp mode tunnel tunnel $p $s reqid 1 >/dev/null
+}
+
+# Mbit/s of one TCP stream a -> b, and kpps of 64-byte UDP datagrams a -> b
+# as b received them.
+measure() {
+	local tcp udp
+	n b iperf3 -s -1 -D -p 5201 >/dev/null
+	sleep 0.5
+	tcp=$(n a iperf3 -c $B -p 5201 -t "$secs" -J 2>/dev/null |
+	      jq '.end.sum_received.bits_per_second / 1e6')
+	n b iperf3 -s -1 -D -p 5202 >/dev/null
+	sleep 0.5
+	udp=$(n a iperf3 -c $B -p 5202 -u -b 0 -l 64 -t "$secs" -J 2>/dev/null |
+	      jq '(.end.sum.packets - .end.sum.lost_packets) / .end.sum.seconds / 1000')
+	printf '%.0f %.1f\n' "${tcp:-0}" "${udp:-0}"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+clear_all
+read -r plain_tcp plain_udp < <(measure)
+printf '%-18s %12s %12s %12s %8s %12s %12s %8s\n' algorithm "plain Mb/s" \
+	"XFRM Mb/s" "nfsec Mb/s" ratio "XFRM kpps" "nfsec kpps" ratio
+for entry in "${algs[@]}"; do
+	IFS='|' read -r name nf x <<<"$entry"
+	clear_all
+	xfrm_side a $A $B "$x"
+	xfrm_side b $B $A "$x"
+	ping_ok a $B || log "$name: XFRM tunnel does not pass ping"
+	read -r x_tcp x_udp < <(measure)
+	clear_all
+	nfsec_side a $A $B "$nf"
+	nfsec_side b $B $A "$nf"
+	ping_ok a $B || log "$name: nfsec tunnel does not pass ping"
+	read -r n_tcp n_udp < <(measure)
+	printf '%-18s %12s %12s %12s %8s %12s %12s %8s\n' "$name" "$plain_tcp" \
+		"$x_tcp" "$n_tcp" "$(ratio "$n_tcp" "$x_tcp")" \
+		"$x_udp" "$n_udp" "$(ratio "$n_udp" "$x_udp")"
+done
+printf 'plain routing: %s Mb/s TCP, %s kpps UDP (64-byte datagrams); %s s per run\n' \
+	"$plain_tcp" "$plain_udp" "$secs"
