@@ -183,11 +183,17 @@ static EVP_PKEY *read_key(const char *path, char *err, size_t errlen)
 	return key;
 }
 
-/* RSA of at least IKE_RSA_MIN_BITS, or EC on P-256/384/521. */
+/* RSA of at least IKE_RSA_MIN_BITS, or EC on P-256/384/521. NULL is
+ * what X509_get0_pubkey() gives for a key OpenSSL cannot decode. */
 static int key_acceptable(EVP_PKEY *key, char *why, size_t len)
 {
+	const char *type;
 	char curve[32];
 
+	if (!key) {
+		snprintf(why, len, "a public key that cannot be decoded");
+		return -EKEYREJECTED;
+	}
 	if (EVP_PKEY_is_a(key, "RSA")) {
 		if (EVP_PKEY_get_bits(key) < IKE_RSA_MIN_BITS) {
 			snprintf(why, len, "RSA key of %d bits, fewer than %d",
@@ -206,7 +212,8 @@ static int key_acceptable(EVP_PKEY *key, char *why, size_t len)
 		}
 		return 0;
 	}
-	snprintf(why, len, "%s key, not RSA or ECDSA", EVP_PKEY_get0_type_name(key));
+	type = EVP_PKEY_get0_type_name(key);
+	snprintf(why, len, "%s key, not RSA or ECDSA", type ? type : "an unknown");
 	return -EKEYREJECTED;
 }
 
@@ -403,7 +410,7 @@ bool ike_id_equal(uint8_t type, struct ike_buf a, struct ike_buf b)
 		       !memchr(b.ptr, 0, b.len) &&
 		       !strncasecmp((const char *)a.ptr, (const char *)b.ptr, a.len);
 	default:
-		return a.len == b.len && !memcmp(a.ptr, b.ptr, a.len);
+		return a.len == b.len && (!a.len || !memcmp(a.ptr, b.ptr, a.len));
 	}
 }
 

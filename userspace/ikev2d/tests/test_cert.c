@@ -530,6 +530,28 @@ static void test_peer_certs_hostile(void **state)
 	c.data = IKE_BUF(big, 100);
 	assert_int_equal(ike_peer_certs_add(&pc, &c, err, sizeof(err)), -EINVAL);
 	assert_null(pc.leaf);
+	/* a public key of an algorithm OpenSSL does not know: X509_get0_pubkey()
+	 * is NULL (found by fuzz_cert: it crashed the chain check) */
+	{
+		unsigned char *der2 = NULL, *oid;
+		int len2 = i2d_X509(leaf_p256, &der2);
+		struct ike_creds *cr = creds_with(&ca, 1);
+		struct ike_peer_certs pc2 = { 0 };
+		struct ike_cert c2 = { IKE_CERT_X509_SIG, IKE_BUF(der2, (size_t)len2) };
+
+		/* id-ecPublicKey 1.2.840.10045.2.1 -> 1.2.840.10045.2.127 */
+		oid = memmem(der2, len2, "\x2a\x86\x48\xce\x3d\x02\x01", 7);
+		assert_non_null(oid);
+		oid[6] = 0x7f;
+		assert_int_equal(ike_peer_certs_add(&pc2, &c2, err, sizeof(err)), 0);
+		assert_null(X509_get0_pubkey(pc2.leaf));
+		assert_int_equal(ike_chain_verify(cr, &pc2, err, sizeof(err)), -EKEYREJECTED);
+		assert_string_equal(err, "certificate with a public key that cannot be decoded");
+		ike_peer_certs_free(&pc2);
+		ike_creds_free(cr);
+		OPENSSL_free(der2);
+		ERR_clear_error();
+	}
 	c.data = IKE_BUF(der, (size_t)len);
 	for (int i = 0; i < IKE_PEER_CERTS_MAX; i++)
 		assert_int_equal(ike_peer_certs_add(&pc, &c, err, sizeof(err)), 0);
