@@ -8,6 +8,9 @@
 #          RSASSA-PSS (rsa_pss = yes); FQDN identities from subjectAltName
 #   ecdsa: ikev2d ECDSA P-256, charon ECDSA P-384; DN identities (ikev2d
 #          takes its certificate's subject as local identity)
+#   classic: charon without RFC 7427 (signature_authentication = no, so no
+#          SIGNATURE_HASH_ALGORITHMS): ikev2d RSA signs with method 1,
+#          charon ECDSA P-384 with method 10
 #   untrusted: charon's certificate is from a CA ikev2d does not trust and
 #          charon trusts only that CA: AUTHENTICATION_FAILED either way
 #          round, no IKE SA and no Child SA on either side
@@ -69,11 +72,13 @@ done
 IKE=aes128gcm16-prfsha256-x25519
 ESP=aes128gcm16
 
-# setup CASE IKEV2D_CERT SWAN_CERT SWAN_CA IKEV2D_IDS SWAN_IDS RSA_PSS:
+# setup CASE IKEV2D_CERT SWAN_CERT SWAN_CA IKEV2D_IDS SWAN_IDS SWAN_SIG:
 # configuration of both sides in $top/CASE. IKEV2D_IDS are ikev2d.conf
-# lines, SWAN_IDS "LOCAL_ID|REMOTE_ID" (LOCAL_ID empty: the subject).
+# lines, SWAN_IDS "LOCAL_ID|REMOTE_ID" (LOCAL_ID empty: the subject),
+# SWAN_SIG pss (charon signs RSA with PSS), classic (charon without RFC
+# 7427) or default.
 setup() {
-	local dir=$top/$1 icert=$2 scert=$3 sca=$4 iids=$5 sids=$6 pss=$7
+	local dir=$top/$1 icert=$2 scert=$3 sca=$4 iids=$5 sids=$6 sig=$7
 	local slocal=${sids%%|*} sremote=${sids#*|}
 	mkdir -p "$dir/a" "$dir/b/x509" "$dir/b/x509ca" "$dir/b/private"
 	cat > "$dir/a/ikev2d.conf" <<-EOC
@@ -118,12 +123,16 @@ setup() {
 	}
 	EOC
 	# the recipe's strongswan.conf, with the plugins for certificates and
-	# EC keys, and PSS for RSA when asked
+	# EC keys, and the signature setting asked for
 	swan_conf "$dir/b"
 	sed -i -e 's/^\(\t*load = random nonce openssl\) pem pkcs1 x509 pubkey$/\1 pem pkcs1 pkcs8 x509 pubkey/' \
 		-e 's/ pem pkcs1 x509 pubkey socket-default/ pem pkcs1 pkcs8 x509 constraints pubkey socket-default/' \
 		"$dir/b/strongswan.conf"
-	[ "$pss" = pss ] && sed -i "s/^charon {$/charon {\n\trsa_pss = yes/" "$dir/b/strongswan.conf"
+	case $sig in
+	pss) sed -i "s/^charon {$/charon {\n\trsa_pss = yes/" "$dir/b/strongswan.conf" ;;
+	classic) sed -i "s/^charon {$/charon {\n\tsignature_authentication = no/" \
+		"$dir/b/strongswan.conf" ;;
+	esac
 	A=$dir/a
 	B=$dir/b
 }
@@ -163,8 +172,8 @@ established() {
 	check "ikev2d: Child SA established" grep -q "^child swan.* established" <<<"$list"
 	check "ikev2d: remote selector narrowed to 10.2.0.0/24" \
 		grep -q "^child swan.* remote 10.2.0.0/24\$" <<<"$list"
-	check "ikev2d verified strongSwan's certificate (RFC 7427 AUTH)" at_least "$n" \
-		"peer's certificate 'CN=swan.example,O=nfsec test,C=CH' verified, AUTH method 14" \
+	check "ikev2d verified strongSwan's AUTH (method ${method:-14})" at_least "$n" \
+		"peer's certificate 'CN=swan.example,O=nfsec test,C=CH' verified, AUTH method ${method:-14}" \
 		"$A/ikev2d.log"
 	check "strongSwan recognised ikev2d's CERTREQ" at_least "$n" \
 		'received cert request for "C=CH, O=nfsec test, CN=nfsec test CA"' "$B/charon.log"
@@ -207,6 +216,12 @@ check "strongSwan signed with RSASSA-PSS, ikev2d verified it" \
 run_case ecdsa ikev2d-ec swan-ec ca "remote-id \"C=CH, O=nfsec test, CN=swan.example\"" \
 	"|C=CH, O=nfsec test, CN=ikev2d.example" nopss "ECDSA_WITH_SHA256_DER" \
 	"C=CH, O=nfsec test, CN=ikev2d.example"
+
+method=10 run_case classic ikev2d-rsa swan-ec ca "local-id ikev2d.example ; remote-id swan.example" \
+	"swan.example|ikev2d.example" classic "RSA signature" "ikev2d.example"
+check "strongSwan signed with ECDSA-384 (method 10)" \
+	grep -q "authentication of 'swan.example' (myself) with ECDSA-384 signature successful" \
+	"$B/charon.log"
 
 log "=== untrusted: strongSwan's certificate is from a CA ikev2d does not trust"
 setup untrusted ikev2d-ec swan-evil evil "local-id ikev2d.example ; remote-id swan.example" \
