@@ -848,6 +848,110 @@ static void test_cert_identity_not_in_cert(void **state)
 	assert_int_equal(A.installed, 0);
 }
 
+/*
+ * Hostile CERT and AUTH payloads in IKE_AUTH, from a peer that completed
+ * IKE_SA_INIT: each gets AUTHENTICATION_FAILED (nothing crashes or leaks,
+ * ASan watches), and the responder then still serves a good initiator.
+ */
+static void test_cert_hostile_auth(void **state)
+{
+	enum { GARBAGE, ENCODING, TRAILING, TOO_MANY, HUGE_LEN, EMPTY, NO_CERT, BAD_AID, N_CASES };
+	static const uint8_t bad_aid[] = { 0x0f, 0x30, 0x0e, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+					   0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00, 0xaa };
+	static const uint8_t huge[] = { 0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x30, 0x00 };
+	uint8_t inner[IKE_MSG_MAX], der[4096], pt[IKE_MSG_MAX];
+	struct ike_sa *a, *b, *a2;
+	const struct ike_payload *skp;
+	struct ike_wbuf w;
+	struct ike_msg m;
+	unsigned int sent;
+	struct pkt *k;
+	size_t ptlen;
+
+	for (int c = 0; c < N_CASES; c++) {
+		struct ike_id id = { IKE_ID_FQDN, IKE_BUF("a.example", 9) };
+		struct ike_auth auth = { IKE_AUTH_DIGITAL_SIG, IKE_BUF(bad_aid, sizeof(bad_aid)) };
+		struct ike_cert cert = { IKE_CERT_X509_SIG, IKE_BUF(der, 0) };
+		unsigned char *p = der;
+		int len;
+
+		print_message("# case %d\n", c);
+		setup_cert_peers(&(struct cert_setup){ .key_a = "p256", .key_b = "p256" });
+		len = i2d_X509(A.cfg.conns[0].creds->cert, &p);
+		a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+		k = &queue[q_head++ % 64];
+		ike_receive(&B.ctx, k->buf, k->len, &k->dst, &k->from);
+		k = &queue[q_head++ % 64];
+		ike_receive(&A.ctx, k->buf, k->len, &k->dst, &k->from);
+		q_head = q_tail;	/* A's own IKE_AUTH request: lost */
+		b = B.ctx.sas;
+		assert_non_null(b);
+		ike_wbuf_init(&w, inner, sizeof(inner));
+		ike_put_id(&w, IKE_PL_IDI, &id);
+		switch (c) {
+		case GARBAGE:
+			memset(der, 0x41, 300);
+			cert.data.len = 300;
+			break;
+		case ENCODING:
+			cert.encoding = 12;	/* hash and URL */
+			cert.data.len = (size_t)len;
+			break;
+		case TRAILING:
+			der[len] = 0;
+			cert.data.len = (size_t)len + 1;
+			break;
+		case TOO_MANY:
+			cert.data.len = (size_t)len;
+			for (int i = 0; i < IKE_PEER_CERTS_MAX; i++)
+				ike_put_cert(&w, IKE_PL_CERT, &cert);
+			break;
+		case HUGE_LEN:
+			memcpy(der, huge, sizeof(huge));
+			cert.data.len = sizeof(huge);
+			break;
+		case BAD_AID:
+			cert.data.len = (size_t)len;
+			break;
+		}
+		if (c != NO_CERT && c != EMPTY)
+			ike_put_cert(&w, IKE_PL_CERT, &cert);
+		if (c == EMPTY)
+			ike_put_raw(&w, IKE_PL_CERT, false, IKE_BUF("\x04", 1));
+		ike_put_auth(&w, &auth);
+		a->my_mid = 1;
+		sent = B.sent;
+		assert_int_equal(ike_sa_send_request(a, IKE_REQ_AUTH, IKE_AUTH, &w), 0);
+		run();
+		assert_int_equal(B.installed, 0);
+		if (c == EMPTY) {
+			/* a CERT payload without data fails the payload parser: the
+			 * request is dropped like any that does not parse */
+			assert_int_equal(b->state, IKE_SA_INIT_DONE);
+			assert_int_equal(B.sent, sent);
+			goto good_peer;
+		}
+		/* B's answer: AUTHENTICATION_FAILED */
+		assert_int_equal(b->state, IKE_SA_DEAD);
+		assert_int_equal(ike_msg_parse(B.last, B.last_len, &m), 0);
+		skp = ike_msg_find(&m, IKE_PL_SK);
+		assert_non_null(skp);
+		assert_int_equal(ike_sk_decrypt(&b->sk_r, IKE_BUF(B.last, skp->body.ptr - B.last),
+						 skp->body, pt, sizeof(pt), &ptlen), 0);
+		assert_int_equal(ike_payloads_parse(skp->sk_first, pt, ptlen, &m), 0);
+		assert_true(ike_msg_notify(&m, IKE_N_AUTHENTICATION_FAILED, NULL));
+good_peer:
+		/* and a good initiator is still served */
+		advance(10);
+		a2 = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+		run();
+		assert_int_equal(a2->state, IKE_SA_ESTABLISHED);
+		assert_int_equal(B.installed, 1);
+		cert_teardown(state);
+	}
+	setup_cert_peers(&(struct cert_setup){ .key_a = "p256", .key_b = "p256" });
+}
+
 /* A PSK peer meets a certificate responder: no connection for it. */
 static void test_cert_psk_mismatch(void **state)
 {
@@ -994,6 +1098,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cert_wrong_identity, cert_teardown),
 		cmocka_unit_test_teardown(test_cert_identity_not_in_cert, cert_teardown),
 		cmocka_unit_test_teardown(test_cert_psk_mismatch, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_hostile_auth, cert_teardown),
 		cmocka_unit_test_teardown(test_informational_before_auth, teardown),
 		cmocka_unit_test_teardown(test_create_child_rekey, teardown),
 	};
