@@ -595,15 +595,28 @@ static void test_dpd_dead_peer(void **state)
 
 /* An INFORMATIONAL request with an unknown critical payload gets
  * UNSUPPORTED_CRITICAL_PAYLOAD; an unknown non-critical one is ignored. */
+/* The last message p sent, decrypted with sk, its inner payloads in m. */
+static void last_decrypted(const struct peer *p, const struct ike_sk *sk, struct ike_msg *m,
+			   uint8_t *pt, size_t cap)
+{
+	const struct ike_payload *skp;
+	size_t ptlen;
+
+	assert_int_equal(ike_msg_parse(p->last, p->last_len, m), 0);
+	skp = ike_msg_find(m, IKE_PL_SK);
+	assert_non_null(skp);
+	assert_int_equal(ike_sk_decrypt(sk, IKE_BUF(p->last, skp->body.ptr - p->last), skp->body,
+					 pt, cap, &ptlen), 0);
+	assert_int_equal(ike_payloads_parse(skp->sk_first, pt, ptlen, m), 0);
+}
+
 static void test_unsupported_critical(void **state)
 {
 	uint8_t buf[128], pt[256];
 	struct ike_sa *a, *b;
-	const struct ike_payload *skp;
 	struct ike_notify n;
 	struct ike_wbuf w;
 	struct ike_msg m;
-	size_t ptlen;
 
 	setup_peers(&gcm);
 	establish(&a, &b);
@@ -619,12 +632,7 @@ static void test_unsupported_critical(void **state)
 	ike_sa_send_request(a, IKE_REQ_DPD, IKE_INFORMATIONAL, &w);
 	run();
 	assert_int_equal(a->req_kind, IKE_REQ_NONE);
-	assert_int_equal(ike_msg_parse(B.last, B.last_len, &m), 0);
-	skp = ike_msg_find(&m, IKE_PL_SK);
-	assert_non_null(skp);
-	assert_int_equal(ike_sk_decrypt(&b->sk_r, IKE_BUF(B.last, skp->body.ptr - B.last),
-					 skp->body, pt, sizeof(pt), &ptlen), 0);
-	assert_int_equal(ike_payloads_parse(skp->sk_first, pt, ptlen, &m), 0);
+	last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));
 	assert_true(ike_msg_notify(&m, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &n));
 	assert_int_equal(n.data.len, 1);
 	assert_int_equal(n.data.ptr[0], 201);
@@ -861,12 +869,10 @@ static void test_cert_hostile_auth(void **state)
 	static const uint8_t huge[] = { 0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x30, 0x00 };
 	uint8_t inner[IKE_MSG_MAX], der[4096], pt[IKE_MSG_MAX];
 	struct ike_sa *a, *b, *a2;
-	const struct ike_payload *skp;
 	struct ike_wbuf w;
 	struct ike_msg m;
 	unsigned int sent;
 	struct pkt *k;
-	size_t ptlen;
 
 	for (int c = 0; c < N_CASES; c++) {
 		struct ike_id id = { IKE_ID_FQDN, IKE_BUF("a.example", 9) };
@@ -933,12 +939,7 @@ static void test_cert_hostile_auth(void **state)
 		}
 		/* B's answer: AUTHENTICATION_FAILED */
 		assert_int_equal(b->state, IKE_SA_DEAD);
-		assert_int_equal(ike_msg_parse(B.last, B.last_len, &m), 0);
-		skp = ike_msg_find(&m, IKE_PL_SK);
-		assert_non_null(skp);
-		assert_int_equal(ike_sk_decrypt(&b->sk_r, IKE_BUF(B.last, skp->body.ptr - B.last),
-						 skp->body, pt, sizeof(pt), &ptlen), 0);
-		assert_int_equal(ike_payloads_parse(skp->sk_first, pt, ptlen, &m), 0);
+		last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));
 		assert_true(ike_msg_notify(&m, IKE_N_AUTHENTICATION_FAILED, NULL));
 good_peer:
 		/* and a good initiator is still served */
