@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Two ikev2d against each other: PSK, IPv4 and IPv6, tunnel and transport,
-# identities of every kind; then with nfsec loaded and without
+# identities of every kind; the same with certificates (RSA with PSS and
+# ECDSA, made here with the openssl command; every identity type in the
+# certificate's subjectAltName or subject); then with nfsec loaded and without
 # --no-kernel, the kernel interface: trap policies go in and come out
 # again, and a Child SA nfsec refuses (it has no SAD yet) is logged with
 # the kernel's reason and deleted towards the peer while the IKE SA stays.
@@ -19,14 +21,16 @@ command -v ikev2d >/dev/null || skip "ikev2d is not installed"
 topo_pair
 top=$(mktemp -d /tmp/ike.XXXXXX)
 
-# conf DIR NAME LOCAL REMOTE LOCAL_ID REMOTE_ID MODE [EXTRA]
+# conf DIR NAME LOCAL REMOTE LOCAL_ID REMOTE_ID MODE [EXTRA]; $auth: the
+# auth settings (default: a PSK)
 conf() {
+	local how=${auth:-'psk ; psk "pair secret"'}
 	mkdir -p "$1"
 	cat > "$1/ikev2d.conf" <<-EOC
 	conn $2 {
 	    local $3 ; remote $4
-	    local-id $5 ; remote-id $6
-	    auth psk ; psk "pair secret"
+	    local-id "$5" ; remote-id "$6"
+	    auth $how
 	    ike aes256gcm16-prfsha384-ecp384, aes128-sha256-modp3072
 	    esp aes256gcm16, aes128-sha256
 	    mode $7 ; dpd 10
@@ -39,12 +43,13 @@ conf() {
 lists() { ikectl "$1" list | grep -q "$2"; }
 up_on() { ikectl "$1" list | grep -q "^ike $2.* ESTABLISHED"; }
 
-# pair CASE FAMILY A_ADDR B_ADDR A_ID B_ID MODE
+# pair CASE FAMILY A_ADDR B_ADDR A_ID B_ID MODE; $auth_a, $auth_b: the
+# auth settings of each side (default: the PSK)
 pair() {
 	local c=$1 a_addr=$3 b_addr=$4 a_id=$5 b_id=$6 mode=$7 la lb sa sb
 	log "=== $c: $2, ids $a_id / $b_id, $mode"
-	conf "$top/$c/a" p "$a_addr" "$b_addr" "$a_id" "$b_id" "$mode"
-	conf "$top/$c/b" p "$b_addr" "$a_addr" "$b_id" "$a_id" "$mode"
+	auth=${auth_a:-} conf "$top/$c/a" p "$a_addr" "$b_addr" "$a_id" "$b_id" "$mode"
+	auth=${auth_b:-} conf "$top/$c/b" p "$b_addr" "$a_addr" "$b_id" "$a_id" "$mode"
 	ikev2d_start a "$top/$c/a" --no-kernel
 	ikev2d_start b "$top/$c/b" --no-kernel
 	check "$c: up" q ikectl "$top/$c/a" up p
@@ -58,6 +63,14 @@ pair() {
 	sa=$(sed -n 's/.* spis \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1 \2/p' <<<"$la")
 	sb=$(sed -n 's/.* spis \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\2 \1/p' <<<"$lb")
 	check_eq "$c: Child SA SPIs mirror each other" "$sa" "$sb"
+	if [ -n "${auth_a:-}" ]; then
+		check "$c: a verified b's certificate" grep -q \
+			"peer's certificate 'CN=b.example,O=nfsec test,C=CH' verified, AUTH method 14" \
+			"$top/$c/a/ikev2d.log"
+		check "$c: b verified a's certificate" grep -q \
+			"peer's certificate 'CN=a.example,O=nfsec test,C=CH' verified, AUTH method 14" \
+			"$top/$c/b/ikev2d.log"
+	fi
 	check "$c: down from the responder" q ikectl "$top/$c/b" down p
 	wait_for 10 not_up "$top/$c/a"
 	ike_stop
@@ -69,6 +82,42 @@ pair v4-fqdn IPv4 10.0.0.1 10.0.0.2 a.example b.example tunnel
 pair v6-ip IPv6 fd00::1 fd00::2 fd00::1 fd00::2 tunnel
 pair v4-email IPv4 10.0.0.1 10.0.0.2 alice@example.org gw@example.org transport
 pair v6-v4id IPv6 fd00::1 fd00::2 ipv4:192.0.2.1 ipv4:192.0.2.2 transport
+
+if command -v openssl >/dev/null; then
+	# a CA, a (RSA-2048) and b (ECDSA P-256) with an identity of every
+	# type in their subjectAltNames
+	pki=$top/pki
+	mkdir -p "$pki"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj "/C=CH/O=nfsec test/CN=pair CA" -keyout "$pki/ca.key" -out "$pki/ca.pem" \
+		-addext "basicConstraints=critical,CA:TRUE" 2>/dev/null
+	# pair_cert NAME USER IPV4 IPV6 KEYOPT...: $pki/NAME.pem and .key
+	pair_cert() {
+		local name=$1 user=$2 v4=$3 v6=$4
+		shift 4
+		openssl req -new "$@" -nodes -subj "/C=CH/O=nfsec test/CN=$name.example" \
+			-addext "subjectAltName=DNS:$name.example,email:$user@example.org,IP:$v4,IP:$v6" \
+			-keyout "$pki/$name.key" 2>/dev/null |
+		openssl x509 -req -days 2 -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+			-copy_extensions copy -out "$pki/$name.pem" 2>/dev/null
+	}
+	pair_cert a alice 10.0.0.1 fd00::1 -newkey rsa:2048
+	pair_cert b gw 10.0.0.2 fd00::2 -newkey ec -pkeyopt ec_paramgen_curve:P-256
+	for f in ca a b; do
+		[ -s "$pki/$f.pem" ] || fail "openssl did not make $f.pem"
+	done
+	auth_a="pubkey ; cert $pki/a.pem ; key $pki/a.key ; ca $pki/ca.pem ; rsa-pss yes"
+	auth_b="pubkey ; cert $pki/b.pem ; key $pki/b.key ; ca $pki/ca.pem"
+	pair cert-v4-fqdn IPv4 10.0.0.1 10.0.0.2 a.example b.example tunnel
+	pair cert-v6-ip IPv6 fd00::1 fd00::2 fd00::1 fd00::2 tunnel
+	pair cert-v4-email IPv4 10.0.0.1 10.0.0.2 alice@example.org gw@example.org transport
+	pair cert-v6-v4id IPv6 fd00::1 fd00::2 ipv4:10.0.0.1 ipv4:10.0.0.2 transport
+	pair cert-v4-dn IPv4 10.0.0.1 10.0.0.2 "C=CH, O=nfsec test, CN=a.example" \
+		"C=CH, O=nfsec test, CN=b.example" tunnel
+	auth_a= auth_b=
+else
+	log "SKIP the certificate cases: the openssl command is missing"
+fi
 
 log "=== a wrong PSK is refused on both sides"
 conf "$top/psk/a" p 10.0.0.1 10.0.0.2 a.example b.example tunnel

@@ -2,7 +2,9 @@
 /*
  * Writes the seed corpus of the targets in this directory from the values
  * ikev2d's unit tests use (tests/test_ike_msg.c, test_ts.c,
- * test_proposal.c), encoded with libike's own writers:
+ * test_proposal.c), encoded with libike's own writers, and for fuzz_cert
+ * certificate chains and signatures made with keys generated here and
+ * thrown away (test_certs.h, cert.c):
  *
  *   gen_corpus DIR    writes DIR/<target>/<name> for each seed
  */
@@ -10,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../ikev2d/tests/test_certs.h"
+#include "cert.h"
+#include "fuzz_cert.h"
 #include "ike_crypto.h"
 #include "ike_msg.h"
 #include "proposal.h"
@@ -272,6 +277,83 @@ static void proposal_seeds(void)
 	proposal_seed("esp_list", true, "aes128gcm16,aes256-sha512", NULL);
 }
 
+/* One fuzz_cert input: method, ID type, then the length-prefixed chunks
+ * anchor, ID, AUTH, CERT bodies (encoding byte first). */
+static void cert_seed(const char *name, EVP_PKEY *key, bool pss, unsigned int hashes,
+		      const char *id, X509 *anchor, X509 *const *certs, size_t n)
+{
+	uint8_t buf[8192], auth[IKE_AUTH_DATA_MAX], method;
+	struct ike_buf chunks[3 + 4];
+	unsigned char *der[1 + 4] = { 0 };
+	size_t len = 2, auth_len;
+	int l;
+
+	if (ike_sig_sign(key, pss, hashes, FUZZ_CERT_OCTETS, &method, auth, sizeof(auth),
+			 &auth_len)) {
+		fprintf(stderr, "%s: cannot sign\n", name);
+		exit(1);
+	}
+	buf[0] = method;
+	buf[1] = IKE_ID_FQDN;
+	l = i2d_X509(anchor, &der[0]);
+	chunks[0] = IKE_BUF(der[0], (size_t)l);
+	chunks[1] = IKE_BUF(id, strlen(id));
+	chunks[2] = IKE_BUF(auth, auth_len);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *p;
+
+		l = i2d_X509(certs[i], NULL);
+		der[1 + i] = p = malloc((size_t)l + 1);
+		p[0] = IKE_CERT_X509_SIG;
+		p++;
+		i2d_X509(certs[i], &p);
+		chunks[3 + i] = IKE_BUF(der[1 + i], (size_t)l + 1);
+	}
+	for (size_t i = 0; i < 3 + n; i++) {
+		buf[len++] = (uint8_t)(chunks[i].len >> 8);
+		buf[len++] = (uint8_t)chunks[i].len;
+		memcpy(buf + len, chunks[i].ptr, chunks[i].len);
+		len += chunks[i].len;
+	}
+	put("fuzz_cert", name, buf, len);
+	OPENSSL_free(der[0]);
+	for (size_t i = 0; i < n; i++)
+		free(der[1 + i]);
+}
+
+static void cert_seeds(void)
+{
+	EVP_PKEY *ca_key = tc_key("p384"), *inter_key = tc_key("p256");
+	EVP_PKEY *rsa = tc_key("rsa2048"), *p256 = tc_key("p256"), *p384 = tc_key("p384");
+	/* a century of validity, so that the seeds' chains keep verifying */
+	X509 *ca = tc_cert(ca_key, "Seed CA", NULL, NULL, true, -1, 36500, NULL);
+	X509 *inter = tc_cert(inter_key, "Seed intermediate", ca, ca_key, true, -1, 36500, NULL);
+	X509 *l_rsa = tc_cert(rsa, "rsa.example", ca, ca_key, false, -1, 36500,
+			      "DNS:rsa.example,email:rsa@example.org,IP:192.0.2.1");
+	X509 *l_p256 = tc_cert(p256, "p256.example", inter, inter_key, false, -1, 36500,
+			       "DNS:p256.example,IP:2001:db8::1");
+	X509 *l_p384 = tc_cert(p384, "p384.example", ca, ca_key, false, -1, 36500,
+			       "DNS:p384.example");
+
+	cert_seed("rsa_pkcs1", rsa, false, IKE_HASHES_OURS, "rsa.example", ca, &l_rsa, 1);
+	cert_seed("rsa_pss", rsa, true, IKE_HASHES_OURS, "rsa.example", ca, &l_rsa, 1);
+	cert_seed("rsa_classic", rsa, false, 0, "rsa.example", ca, &l_rsa, 1);
+	cert_seed("ecdsa_p256_chain", p256, false, IKE_HASHES_OURS, "p256.example", ca,
+		  (X509 *[]){ l_p256, inter }, 2);
+	cert_seed("ecdsa_p384", p384, false, IKE_HASHES_OURS, "p384.example", ca, &l_p384, 1);
+	cert_seed("ecdsa_p384_classic", p384, false, 0, "p384.example", ca, &l_p384, 1);
+	X509_free(ca);
+	X509_free(inter);
+	X509_free(l_rsa);
+	X509_free(l_p256);
+	X509_free(l_p384);
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(inter_key);
+	EVP_PKEY_free(rsa);
+	EVP_PKEY_free(p256);
+	EVP_PKEY_free(p384);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -283,5 +365,6 @@ int main(int argc, char **argv)
 	informational();
 	ts_seeds();
 	proposal_seeds();
+	cert_seeds();
 	return 0;
 }

@@ -431,8 +431,8 @@ static int parse_proposals(struct parser *ps, unsigned int line, const char *key
 
 enum keyword {
 	KW_LOCAL, KW_REMOTE, KW_LOCAL_ID, KW_REMOTE_ID, KW_AUTH, KW_PSK, KW_PSK_FILE,
-	KW_CERT, KW_KEY, KW_CA, KW_IKE, KW_ESP, KW_LOCAL_TS, KW_REMOTE_TS, KW_MODE,
-	KW_START, KW_REKEY, KW_LIFETIME, KW_IKE_REKEY, KW_DPD, KW_COUNT,
+	KW_CERT, KW_KEY, KW_CA, KW_RSA_PSS, KW_IKE, KW_ESP, KW_LOCAL_TS, KW_REMOTE_TS,
+	KW_MODE, KW_START, KW_REKEY, KW_LIFETIME, KW_IKE_REKEY, KW_DPD, KW_COUNT,
 };
 
 static const struct {
@@ -442,7 +442,8 @@ static const struct {
 	[KW_LOCAL] = { "local" }, [KW_REMOTE] = { "remote" },
 	[KW_LOCAL_ID] = { "local-id" }, [KW_REMOTE_ID] = { "remote-id" },
 	[KW_AUTH] = { "auth" }, [KW_PSK] = { "psk" }, [KW_PSK_FILE] = { "psk-file" },
-	[KW_CERT] = { "cert" }, [KW_KEY] = { "key" }, [KW_CA] = { "ca" },
+	[KW_CERT] = { "cert" }, [KW_KEY] = { "key" }, [KW_CA] = { "ca", true },
+	[KW_RSA_PSS] = { "rsa-pss" },
 	[KW_IKE] = { "ike", true }, [KW_ESP] = { "esp", true },
 	[KW_LOCAL_TS] = { "local-ts", true }, [KW_REMOTE_TS] = { "remote-ts", true },
 	[KW_MODE] = { "mode" }, [KW_START] = { "start" }, [KW_REKEY] = { "rekey" },
@@ -526,7 +527,22 @@ static int set_keyword(struct parser *ps, struct conn_state *st, unsigned int li
 	case KW_KEY:
 		return set_path(ps, line, w[0], w[1], &c->key);
 	case KW_CA:
-		return set_path(ps, line, w[0], w[1], &c->ca);
+		if (nw - 1 > CONF_MAX_CA)
+			return fail(ps, line, "ca: more than %d files", CONF_MAX_CA);
+		for (int i = 1; i < nw; i++) {
+			int ret = set_path(ps, line, w[0], w[i], &c->ca[c->n_ca]);
+
+			if (ret)
+				return ret;
+			c->n_ca++;
+		}
+		return 0;
+	case KW_RSA_PSS:
+		if (!strcmp(w[1], "yes"))
+			c->rsa_pss = true;
+		else if (strcmp(w[1], "no"))
+			return fail(ps, line, "rsa-pss: '%s' is not yes or no", w[1]);
+		return 0;
 	case KW_IKE:
 		return parse_proposals(ps, line, w[0], w + 1, nw - 1, IKE_PROTO_IKE, c->ike,
 				       &c->n_ike);
@@ -568,6 +584,37 @@ static int set_keyword(struct parser *ps, struct conn_state *st, unsigned int li
 	}
 }
 
+/* Our credentials; the local-id must be in our certificate, and is its
+ * subject when none is configured. */
+static int load_creds(struct parser *ps, struct conn_state *st)
+{
+	static const int kw_of[] = { [IKE_CREDS_CERT] = KW_CERT, [IKE_CREDS_KEY] = KW_KEY,
+				     [IKE_CREDS_CA] = KW_CA };
+	struct conf_conn *c = st->c;
+	char msg[512];
+	int which, ret;
+
+	ret = ike_creds_load(&c->creds, c->cert, c->key, c->ca, c->n_ca, c->rsa_pss, &which,
+			     msg, sizeof(msg));
+	if (ret)
+		return fail(ps, st->seen[kw_of[which]] ? st->seen[kw_of[which]] : c->line,
+			    "conn '%s': %s", c->name, msg);
+	if (!c->local_id.type) {
+		c->local_id.type = IKE_ID_DER_ASN1_DN;
+		if (ike_cert_subject_der(c->creds->cert, c->local_id.data,
+					 sizeof(c->local_id.data), &c->local_id.len))
+			return fail(ps, st->seen[KW_CERT], "conn '%s': certificate subject longer "
+				    "than %d bytes; set local-id", c->name, CONF_ID_MAX);
+		ike_cert_subject(c->creds->cert, c->local_id.text, sizeof(c->local_id.text));
+	} else if (!ike_cert_has_id(c->creds->cert, c->local_id.type,
+				    IKE_BUF(c->local_id.data, c->local_id.len))) {
+		return fail(ps, st->seen[KW_LOCAL_ID], "conn '%s': local-id '%s' is not in "
+			    "certificate '%s' (subject or subjectAltName)", c->name,
+			    c->local_id.text, c->cert);
+	}
+	return 0;
+}
+
 /* Defaults and cross-checks once the block is closed. */
 static int finish_conn(struct parser *ps, struct conn_state *st)
 {
@@ -591,9 +638,16 @@ static int finish_conn(struct parser *ps, struct conn_state *st)
 		if (c->psk)
 			return fail(ps, st->seen[KW_PSK] ? st->seen[KW_PSK] : st->seen[KW_PSK_FILE],
 				    "conn '%s': a psk with auth pubkey", c->name);
-		if (!c->cert || !c->key || !c->ca)
+		if (!c->cert || !c->key || !c->n_ca)
 			return fail(ps, st->seen[KW_AUTH],
 				    "conn '%s': auth pubkey needs cert, key and ca", c->name);
+		ret = load_creds(ps, st);
+		if (ret)
+			return ret;
+	} else if (st->seen[KW_CERT] || st->seen[KW_KEY] || st->seen[KW_CA] ||
+		   st->seen[KW_RSA_PSS]) {
+		return fail(ps, st->seen[KW_AUTH], "conn '%s': cert, key, ca and rsa-pss "
+			    "need auth pubkey", c->name);
 	}
 	if (c->start != CONF_START_NONE && !c->remote.family)
 		return fail(ps, st->seen[KW_START], "conn '%s': start %s needs a remote address, "
@@ -794,7 +848,9 @@ void config_free(struct config *cfg)
 		OPENSSL_clear_free(c->psk, c->psk_len);
 		free(c->cert);
 		free(c->key);
-		free(c->ca);
+		for (size_t j = 0; j < c->n_ca; j++)
+			free(c->ca[j]);
+		ike_creds_free(c->creds);
 	}
 	free(cfg->conns);
 	memset(cfg, 0, sizeof(*cfg));

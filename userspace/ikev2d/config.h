@@ -4,14 +4,16 @@
  * separated by ';'. See ikev2d.conf(5) for the syntax and every keyword.
  *
  * Parsing produces neutral structs and does not touch the network; the
- * files a connection names (psk-file, cert, key, ca) are checked to be
- * readable, and psk-file is read so that its secret is held like an
- * inline one. Errors are "FILE:LINE: problem".
+ * files a connection names are read: psk-file so that its secret is held
+ * like an inline one, cert, key and ca into the connection's credentials
+ * (cert.h), so that a bad certificate or key stops the daemon at start.
+ * Errors are "FILE:LINE: problem".
  */
 #ifndef CONFIG_H
 #define CONFIG_H
 
 #include <stdbool.h>
+#include "cert.h"
 #include "ike_msg.h"
 
 #define CONF_DEFAULT_PATH "/etc/nfsec/ikev2d.conf"
@@ -19,6 +21,7 @@
 #define CONF_MAX_TS 8
 #define CONF_NAME_MAX 64
 #define CONF_ID_MAX 256
+#define CONF_MAX_CA 8
 
 enum conf_auth {
 	CONF_AUTH_NONE,
@@ -57,7 +60,11 @@ struct conf_conn {
 	enum conf_auth auth;
 	uint8_t *psk;
 	size_t psk_len;
-	char *cert, *key, *ca;
+	char *cert, *key;
+	char *ca[CONF_MAX_CA];	/* CA files */
+	size_t n_ca;
+	bool rsa_pss;		/* sign with RSASSA-PSS */
+	struct ike_creds *creds;	/* loaded from cert, key, ca (auth pubkey) */
 	struct ike_proposal ike[CONF_MAX_PROPOSALS];
 	size_t n_ike;
 	struct ike_proposal esp[CONF_MAX_PROPOSALS];

@@ -59,6 +59,8 @@ void init_process_response(struct ike_sa *sa, const struct ike_msg *m, const uin
 int auth_start(struct ike_sa *sa);
 void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid);
 void auth_process_response(struct ike_sa *sa, const struct ike_msg *m);
+/* CERTREQ for the CAs of the SA's connection (auth pubkey). */
+void auth_put_certreq(const struct ike_sa *sa, struct ike_wbuf *w);
 
 /*
  * Responder side of a Child SA (IKE_AUTH, CREATE_CHILD_SA): selects the ESP

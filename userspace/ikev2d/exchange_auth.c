@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * IKE_AUTH (RFC 7296 §1.2, §2.15) with pre-shared keys, identities
- * IPv4/IPv6/FQDN/RFC822/KEY_ID (and DN compared as bytes), and the first
- * Child SA with traffic selector narrowing (§2.9) and USE_TRANSPORT_MODE.
+ * IKE_AUTH (RFC 7296 §1.2, §2.15) with pre-shared keys or certificates
+ * (CERT, CERTREQ, signatures of RFC 7427 and the classic RSA/ECDSA
+ * methods, see cert.h), identities IPv4/IPv6/FQDN/RFC822/DN/KEY_ID, and
+ * the first Child SA with traffic selector narrowing (§2.9) and
+ * USE_TRANSPORT_MODE.
+ *
+ * With certificates the PAD check is: the peer's chain verifies against
+ * the connection's CAs, the identity it claims is in its certificate, and
+ * that identity is the configured remote-id (or remote-id is %any).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <openssl/crypto.h>
 #include "exchange.h"
 #include "proposal.h"
@@ -71,8 +78,7 @@ static bool id_matches(const struct conf_id *want, uint8_t type, struct ike_buf 
 {
 	if (!want->type)
 		return true;	/* %any */
-	return want->type == type && want->len == data.len &&
-	       !memcmp(want->data, data.ptr, data.len);
+	return want->type == type && ike_id_equal(type, IKE_BUF(want->data, want->len), data);
 }
 
 static const char *id_str(uint8_t type, struct ike_buf data, char *buf, size_t len)
@@ -83,43 +89,214 @@ static const char *id_str(uint8_t type, struct ike_buf data, char *buf, size_t l
 		inet_ntop(AF_INET6, data.ptr, buf, len);
 	else if (type == IKE_ID_FQDN || type == IKE_ID_RFC822_ADDR)
 		snprintf(buf, len, "%.*s", (int)data.len, (const char *)data.ptr);
+	else if (type == IKE_ID_DER_ASN1_DN)
+		ike_dn_str(data, buf, len);
 	else
 		snprintf(buf, len, "(type %u, %zu bytes)", type, data.len);
 	return buf;
 }
 
+static bool is_sig_method(uint8_t method)
+{
+	return method == IKE_AUTH_RSA_SIG || method == IKE_AUTH_ECDSA_256 ||
+	       method == IKE_AUTH_ECDSA_384 || method == IKE_AUTH_ECDSA_521 ||
+	       method == IKE_AUTH_DIGITAL_SIG;
+}
+
+/*
+ * §2.15: what one side signs: its IKE_SA_INIT message, the other side's
+ * nonce and prf(SK_p, its ID payload body). Allocated.
+ */
+static int signed_octets(const struct ike_sa *sa, bool initiator_side, const uint8_t *id_body,
+			 size_t id_len, uint8_t **out, size_t *out_len)
+{
+	const uint8_t *msg = initiator_side ? sa->init_req : sa->init_resp;
+	size_t msg_len = initiator_side ? sa->init_req_len : sa->init_resp_len;
+	const uint8_t *nonce = initiator_side ? sa->nr : sa->ni;
+	size_t nonce_len = initiator_side ? sa->nr_len : sa->ni_len;
+	size_t plen = ike_prf_size(sa->prf);
+	struct ike_buf id = IKE_BUF(id_body, id_len);
+	uint8_t *o;
+	int ret;
+
+	if (!plen || !msg)
+		return -EINVAL;
+	o = malloc(msg_len + nonce_len + plen);
+	if (!o)
+		return -ENOMEM;
+	memcpy(o, msg, msg_len);
+	memcpy(o + msg_len, nonce, nonce_len);
+	ret = ike_prf(sa->prf, initiator_side ? sa->keys.pi : sa->keys.pr, &id, 1,
+		      o + msg_len + nonce_len);
+	if (ret) {
+		free(o);
+		return ret;
+	}
+	*out = o;
+	*out_len = msg_len + nonce_len + plen;
+	return 0;
+}
+
 /* AUTH over one side's octets: real message, the other side's nonce, our ID. */
 static int compute_auth(const struct ike_sa *sa, bool initiator_side, const uint8_t *id_body,
-			size_t id_len, uint8_t *out, size_t *out_len)
+			size_t id_len, uint8_t *method, uint8_t *out, size_t cap, size_t *out_len)
 {
-	if (sa->conn->auth != CONF_AUTH_PSK || !sa->conn->psk)
+	const struct conf_conn *conn = sa->conn;
+	uint8_t *octets;
+	size_t olen;
+	int ret;
+
+	if (conn->auth == CONF_AUTH_PUBKEY && conn->creds) {
+		ret = signed_octets(sa, initiator_side, id_body, id_len, &octets, &olen);
+		if (ret)
+			return ret;
+		ret = ike_sig_sign(conn->creds->key, conn->creds->rsa_pss, sa->peer_sig_hashes,
+				   IKE_BUF(octets, olen), method, out, cap, out_len);
+		free(octets);
+		return ret;
+	}
+	if (conn->auth != CONF_AUTH_PSK || !conn->psk || cap < IKE_PRF_MAX)
 		return -ENOTSUP;
+	*method = IKE_AUTH_PSK;
 	if (initiator_side)
-		return ike_auth_psk(sa->prf, IKE_BUF(sa->conn->psk, sa->conn->psk_len), sa->keys.pi,
+		return ike_auth_psk(sa->prf, IKE_BUF(conn->psk, conn->psk_len), sa->keys.pi,
 				    IKE_BUF(sa->init_req, sa->init_req_len),
 				    IKE_BUF(sa->nr, sa->nr_len), IKE_BUF(id_body, id_len),
 				    out, out_len);
-	return ike_auth_psk(sa->prf, IKE_BUF(sa->conn->psk, sa->conn->psk_len), sa->keys.pr,
+	return ike_auth_psk(sa->prf, IKE_BUF(conn->psk, conn->psk_len), sa->keys.pr,
 			    IKE_BUF(sa->init_resp, sa->init_resp_len),
 			    IKE_BUF(sa->ni, sa->ni_len), IKE_BUF(id_body, id_len), out, out_len);
 }
 
-static bool verify_auth(struct ike_sa *sa, bool initiator_side, const struct ike_payload *p_id,
-			const struct ike_payload *p_auth)
+/*
+ * The peer's CERT payloads and the PAD check of its certificate: the
+ * chain verifies against our CAs and the claimed identity is in it.
+ */
+static int peer_certs(const struct ike_sa *sa, const struct ike_msg *m, const struct ike_id *id,
+		      struct ike_peer_certs *pc, char *why, size_t len)
 {
-	uint8_t want[IKE_PRF_MAX];
-	struct ike_auth auth;
-	size_t len;
+	struct ike_cert cert;
+	int ret;
 
-	if (ike_parse_auth(p_auth->body, &auth))
-		return false;
-	if (auth.method != IKE_AUTH_PSK) {
-		sa_warn(sa, "peer authenticates with method %u, we expect a PSK", auth.method);
+	for (unsigned int i = 0; i < m->n; i++) {
+		if (m->pl[i].type != IKE_PL_CERT)
+			continue;
+		if (ike_parse_cert(m->pl[i].body, &cert)) {
+			snprintf(why, len, "malformed CERT payload");
+			return -EINVAL;
+		}
+		ret = ike_peer_certs_add(pc, &cert, why, len);
+		if (ret)
+			return ret;
+	}
+	if (!pc->leaf) {
+		snprintf(why, len, "the peer sent no certificate");
+		return -ENOENT;
+	}
+	ret = ike_chain_verify(sa->conn->creds, pc, why, len);
+	if (ret)
+		return ret;
+	if (!ike_cert_has_id(pc->leaf, id->type, id->data)) {
+		char ids[300], subj[256];
+
+		snprintf(why, len, "identity '%s' is not in the certificate of '%s'",
+			 id_str(id->type, id->data, ids, sizeof(ids)),
+			 ike_cert_subject(pc->leaf, subj, sizeof(subj)));
+		return -EPERM;
+	}
+	return 0;
+}
+
+static bool verify_auth(struct ike_sa *sa, bool initiator_side, const struct ike_msg *m,
+			const struct ike_payload *p_id, const struct ike_payload *p_auth,
+			char *why, size_t why_len)
+{
+	uint8_t want[IKE_PRF_MAX], *octets;
+	struct ike_peer_certs pc = { 0 };
+	struct ike_auth auth;
+	struct ike_id id;
+	size_t len;
+	bool ok;
+
+	if (ike_parse_auth(p_auth->body, &auth) || ike_parse_id(p_id->body, &id)) {
+		snprintf(why, why_len, "malformed AUTH or ID payload");
 		return false;
 	}
-	if (compute_auth(sa, initiator_side, p_id->body.ptr, p_id->body.len, want, &len))
+	if (sa->conn->auth == CONF_AUTH_PUBKEY) {
+		if (!is_sig_method(auth.method)) {
+			snprintf(why, why_len, "peer authenticates with method %u, we expect a "
+				 "signature", auth.method);
+			return false;
+		}
+		if (peer_certs(sa, m, &id, &pc, why, why_len) ||
+		    signed_octets(sa, initiator_side, p_id->body.ptr, p_id->body.len, &octets,
+				  &len)) {
+			ike_peer_certs_free(&pc);
+			return false;
+		}
+		ok = !ike_sig_verify(X509_get0_pubkey(pc.leaf), auth.method, auth.data,
+				     IKE_BUF(octets, len), why, why_len);
+		if (ok) {
+			char subj[256];
+
+			sa->peer_auth_method = auth.method;
+			sa_info(sa, "peer's certificate '%s' verified, AUTH method %u",
+				ike_cert_subject(pc.leaf, subj, sizeof(subj)), auth.method);
+		}
+		free(octets);
+		ike_peer_certs_free(&pc);
+		return ok;
+	}
+	if (auth.method != IKE_AUTH_PSK) {
+		snprintf(why, why_len, "peer authenticates with method %u, we expect a PSK",
+			 auth.method);
 		return false;
-	return auth.data.len == len && !CRYPTO_memcmp(auth.data.ptr, want, len);
+	}
+	if (compute_auth(sa, initiator_side, p_id->body.ptr, p_id->body.len, &auth.method, want,
+			 sizeof(want), &len)) {
+		snprintf(why, why_len, "cannot compute the PSK AUTH");
+		return false;
+	}
+	ok = auth.data.len == len && !CRYPTO_memcmp(auth.data.ptr, want, len);
+	if (ok)
+		sa->peer_auth_method = IKE_AUTH_PSK;
+	else
+		snprintf(why, why_len, "AUTH does not verify");
+	return ok;
+}
+
+/* Our CERT payloads: the certificate, then the intermediates. */
+static void put_certs(const struct ike_sa *sa, struct ike_wbuf *w)
+{
+	const struct ike_creds *cr = sa->conn->creds;
+
+	if (sa->conn->auth != CONF_AUTH_PUBKEY || !cr)
+		return;
+	for (int i = -1; i < sk_X509_num(cr->chain); i++) {
+		X509 *x = i < 0 ? cr->cert : sk_X509_value(cr->chain, i);
+		unsigned char *der = NULL;
+		int len = i2d_X509(x, &der);
+		struct ike_cert c = { .encoding = IKE_CERT_X509_SIG };
+
+		if (len <= 0) {
+			w->overflow = true;	/* fails the message, as a full buffer would */
+			return;
+		}
+		c.data = IKE_BUF(der, (size_t)len);
+		ike_put_cert(w, IKE_PL_CERT, &c);
+		OPENSSL_free(der);
+	}
+}
+
+void auth_put_certreq(const struct ike_sa *sa, struct ike_wbuf *w)
+{
+	const struct ike_creds *cr = sa->conn->creds;
+	struct ike_cert c = { .encoding = IKE_CERT_X509_SIG };
+
+	if (sa->conn->auth != CONF_AUTH_PUBKEY || !cr || !cr->n_ca)
+		return;
+	c.data = IKE_BUF(cr->ca_hashes, cr->n_ca * 20);
+	ike_put_cert(w, IKE_PL_CERTREQ, &c);
 }
 
 /* Each of ts lies within one of allowed (a responder may only narrow). */
@@ -170,7 +347,7 @@ static bool has_other_sa(const struct ike_sa *sa)
 int auth_start(struct ike_sa *sa)
 {
 	const struct conf_conn *conn = sa->conn;
-	uint8_t buf[IKE_MSG_MAX], id_body[4 + CONF_ID_MAX], auth_data[IKE_PRF_MAX];
+	uint8_t buf[IKE_MSG_MAX], id_body[4 + CONF_ID_MAX], auth_data[IKE_AUTH_DATA_MAX];
 	struct ike_proposal props[CONF_MAX_PROPOSALS];
 	struct ike_sa_payload sap = { 0 };
 	struct ike_auth auth;
@@ -179,10 +356,10 @@ int auth_start(struct ike_sa *sa)
 	int ret;
 
 	id_len = our_id_body(sa, id_body);
-	ret = compute_auth(sa, true, id_body, id_len, auth_data, &auth_len);
+	ret = compute_auth(sa, true, id_body, id_len, &auth.method, auth_data, sizeof(auth_data),
+			   &auth_len);
 	if (ret) {
-		sa_err(sa, "cannot compute AUTH: %s", ret == -ENOTSUP ?
-		       "only PSK authentication is implemented" : strerror(-ret));
+		sa_err(sa, "cannot compute AUTH: %s", strerror(-ret));
 		return ret;
 	}
 	sa->first_spi_in = sa->conn->n_esp ? new_spi(sa) : 0;
@@ -193,13 +370,14 @@ int auth_start(struct ike_sa *sa)
 
 	ike_wbuf_init(&w, buf, sizeof(buf));
 	put_id(&w, IKE_PL_IDI, id_body, id_len);
+	put_certs(sa, &w);
+	auth_put_certreq(sa, &w);
 	if (conn->remote_id.type) {
 		struct ike_id idr = { .type = conn->remote_id.type,
 				      .data = IKE_BUF(conn->remote_id.data, conn->remote_id.len) };
 
 		ike_put_id(&w, IKE_PL_IDR, &idr);
 	}
-	auth.method = IKE_AUTH_PSK;
 	auth.data = IKE_BUF(auth_data, auth_len);
 	ike_put_auth(&w, &auth);
 	if (!has_other_sa(sa))
@@ -221,7 +399,7 @@ int auth_start(struct ike_sa *sa)
 /* Picks the connection for the peer's identities among those that fit the
  * IKE SA so far (addresses, IKE proposal). */
 static const struct conf_conn *pick_conn(struct ike_sa *sa, const struct ike_id *idi,
-					 const struct ike_id *idr)
+					 const struct ike_id *idr, enum conf_auth auth)
 {
 	const struct config *cfg = sa->ctx->cfg;
 	struct ike_sa_payload sap = { .n = 1 };
@@ -236,7 +414,7 @@ static const struct conf_conn *pick_conn(struct ike_sa *sa, const struct ike_id 
 
 			if ((pass == 0) != (c == sa->conn))
 				continue;
-			if (c->auth != CONF_AUTH_PSK || !id_matches(&c->remote_id, idi->type, idi->data))
+			if (c->auth != auth || !id_matches(&c->remote_id, idi->type, idi->data))
 				continue;
 			if (idr && c->local_id.type && !id_matches(&c->local_id, idr->type, idr->data))
 				continue;
@@ -342,21 +520,23 @@ void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t m
 	const struct ike_payload *p_idi = ike_msg_find(m, IKE_PL_IDI);
 	const struct ike_payload *p_idr = ike_msg_find(m, IKE_PL_IDR);
 	const struct ike_payload *p_auth = ike_msg_find(m, IKE_PL_AUTH);
-	uint8_t buf[IKE_MSG_MAX], id_body[4 + CONF_ID_MAX], auth_data[IKE_PRF_MAX];
+	uint8_t buf[IKE_MSG_MAX], id_body[4 + CONF_ID_MAX], auth_data[IKE_AUTH_DATA_MAX];
 	const struct conf_conn *conn;
 	struct ike_id idi, idr;
 	struct ike_auth auth;
 	struct child_sa *c;
 	struct ike_wbuf w;
 	size_t id_len, auth_len;
-	char ids[300];
+	char ids[300], why[300];
 
 	if (!p_idi || !p_auth || ike_parse_id(p_idi->body, &idi) ||
-	    (p_idr && ike_parse_id(p_idr->body, &idr))) {
+	    (p_idr && ike_parse_id(p_idr->body, &idr)) || ike_parse_auth(p_auth->body, &auth)) {
 		auth_failed(sa, mid, "IDi or AUTH missing or malformed");
 		return;
 	}
-	conn = pick_conn(sa, &idi, p_idr ? &idr : NULL);
+	conn = pick_conn(sa, &idi, p_idr ? &idr : NULL,
+			 is_sig_method(auth.method) ? CONF_AUTH_PUBKEY :
+			 auth.method == IKE_AUTH_PSK ? CONF_AUTH_PSK : CONF_AUTH_NONE);
 	if (!conn) {
 		auth_failed(sa, mid, "no connection for this identity");
 		return;
@@ -366,24 +546,26 @@ void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t m
 		sa->conn = conn;
 		snprintf(sa->name, sizeof(sa->name), "%s", conn->name);
 	}
-	if (!verify_auth(sa, true, p_idi, p_auth)) {
-		auth_failed(sa, mid, "AUTH does not verify");
+	if (!verify_auth(sa, true, m, p_idi, p_auth, why, sizeof(why))) {
+		auth_failed(sa, mid, why);
 		return;
 	}
 	sa->peer_id_type = idi.type;
 	sa->peer_id_len = idi.data.len < sizeof(sa->peer_id) ? idi.data.len : sizeof(sa->peer_id);
 	memcpy(sa->peer_id, idi.data.ptr, sa->peer_id_len);
-	sa_info(sa, "peer authenticated as '%s' with a PSK",
-		id_str(idi.type, idi.data, ids, sizeof(ids)));
+	sa_info(sa, "peer authenticated as '%s' with %s",
+		id_str(idi.type, idi.data, ids, sizeof(ids)),
+		conn->auth == CONF_AUTH_PSK ? "a PSK" : "a certificate");
 
 	id_len = our_id_body(sa, id_body);
-	if (compute_auth(sa, false, id_body, id_len, auth_data, &auth_len)) {
+	if (compute_auth(sa, false, id_body, id_len, &auth.method, auth_data, sizeof(auth_data),
+			 &auth_len)) {
 		auth_failed(sa, mid, "cannot compute our AUTH");
 		return;
 	}
 	ike_wbuf_init(&w, buf, sizeof(buf));
 	put_id(&w, IKE_PL_IDR, id_body, id_len);
-	auth.method = IKE_AUTH_PSK;
+	put_certs(sa, &w);
 	auth.data = IKE_BUF(auth_data, auth_len);
 	ike_put_auth(&w, &auth);
 	c = child_respond(sa, m, &w, IKE_BUF(sa->ni, sa->ni_len), IKE_BUF(sa->nr, sa->nr_len),
@@ -414,7 +596,7 @@ void auth_process_response(struct ike_sa *sa, const struct ike_msg *m)
 	struct ike_id idr;
 	uint16_t err = ike_msg_error(m);
 	size_t n_props;
-	char ids[300];
+	char ids[300], why[300];
 
 	if (!p_idr || !p_auth) {
 		sa_err(sa, "IKE_AUTH failed: peer says %s (%u)", ike_notify_name(err), err);
@@ -429,8 +611,8 @@ void auth_process_response(struct ike_sa *sa, const struct ike_msg *m)
 		ike_sa_kill(sa, "wrong peer identity");
 		return;
 	}
-	if (!verify_auth(sa, false, p_idr, p_auth)) {
-		sa_err(sa, "authentication of the peer failed: AUTH does not verify");
+	if (!verify_auth(sa, false, m, p_idr, p_auth, why, sizeof(why))) {
+		sa_err(sa, "authentication of the peer failed: %s", why);
 		ike_sa_kill(sa, "authentication failed");
 		return;
 	}

@@ -2,8 +2,13 @@
 /*
  * IKE_SA_INIT (RFC 7296 §1.2): proposal negotiation, KE, nonces, NAT-D,
  * COOKIE (§2.6), INVALID_KE_PAYLOAD (§1.2) in both roles, and the
- * SIGNATURE_HASH_ALGORITHMS (RFC 7427) and IKEV2_FRAGMENTATION_SUPPORTED
- * (RFC 7383) notifies. Then SKEYSEED and the SK_* keys (§2.14).
+ * SIGNATURE_HASH_ALGORITHMS notify (RFC 7427 §4) both ways, and CERTREQ
+ * from a responder with certificates. Then SKEYSEED and the SK_* keys
+ * (§2.14).
+ *
+ * IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383) is not sent: fragments are not
+ * reassembled yet, and a peer told otherwise fragments its IKE_AUTH as
+ * soon as it carries a certificate.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,9 +36,16 @@ static void put_natd(struct ike_wbuf *w, const uint8_t spi_i[8], const uint8_t s
 
 static void put_capabilities(struct ike_wbuf *w)
 {
-	ike_put_notify_simple(w, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 	ike_put_notify_simple(w, IKE_N_SIGNATURE_HASH_ALGORITHMS, sig_hashes,
 			      sizeof(sig_hashes));
+}
+
+static void take_capabilities(struct ike_sa *sa, const struct ike_msg *m)
+{
+	struct ike_notify n;
+
+	if (ike_msg_notify(m, IKE_N_SIGNATURE_HASH_ALGORITHMS, &n))
+		sa->peer_sig_hashes = ike_sig_hashes_parse(n.data);
 }
 
 /* Compares the peer's NAT-D hashes with what they would be without NAT. */
@@ -382,6 +394,7 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 		return;
 	}
 	check_natd(sa, m, (const uint8_t[8]){ 0 });
+	take_capabilities(sa, m);
 
 	h = (struct ike_hdr){ .version = 0x20, .exchange = IKE_SA_INIT,
 			      .flags = IKE_FLAG_RESPONSE };
@@ -399,6 +412,8 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 	ike_put_nonce(&w, IKE_BUF(sa->nr, sa->nr_len));
 	put_natd(&w, sa->spi_i, sa->spi_r, &sa->local, &sa->remote);
 	put_capabilities(&w);
+	if (conn->auth == CONF_AUTH_PUBKEY)
+		auth_put_certreq(sa, &w);
 	olen = ike_wbuf_finish(&w);
 	sa->init_req = malloc(len);
 	sa->init_resp = olen > 0 ? malloc((size_t)olen) : NULL;
@@ -485,6 +500,7 @@ void init_process_response(struct ike_sa *sa, const struct ike_msg *m, const uin
 		return;
 	}
 	check_natd(sa, m, sa->spi_r);
+	take_capabilities(sa, m);
 	if ((sa->nat_local || sa->nat_remote) && ike_addr_port(&sa->remote) == IKE_PORT) {
 		/* RFC 7296 §2.23: continue on port 4500 */
 		ike_addr_set_port(&sa->remote, IKE_NATT_PORT);

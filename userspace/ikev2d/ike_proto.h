@@ -119,6 +119,9 @@ enum ike_auth_method {
 	IKE_AUTH_RSA_SIG = 1,
 	IKE_AUTH_PSK = 2,
 	IKE_AUTH_DSS_SIG = 3,
+	IKE_AUTH_ECDSA_256 = 9,		/* RFC 4754: ECDSA with SHA-256 on P-256 */
+	IKE_AUTH_ECDSA_384 = 10,	/* SHA-384 on P-384 */
+	IKE_AUTH_ECDSA_521 = 11,	/* SHA-512 on P-521 */
 	IKE_AUTH_DIGITAL_SIG = 14,
 };
 

@@ -124,7 +124,10 @@ struct ike_sa {
 	struct ike_sk sk_i, sk_r;	/* protect initiator's / responder's messages */
 	bool keyed;
 
+	unsigned int peer_sig_hashes;	/* RFC 7427 hashes the peer accepts (IKE_HASH_BIT) */
+
 	/* identities as authenticated */
+	uint8_t peer_auth_method;	/* the AUTH method the peer proved itself with */
 	uint8_t peer_id_type;
 	uint8_t peer_id[CONF_ID_MAX];
 	size_t peer_id_len;

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include "test_util.h"
+#include "test_certs.h"
 #include "config.h"
 
 static const char site_a[] =
@@ -73,13 +73,39 @@ static char *write_tmp(const char *content)
 	return path;
 }
 
+/* Test credentials in a temporary directory: gw.pem/gw.key (RSA, subject
+ * C=CH, O=Example, CN=gw-b.example, SAN DNS:gw-b.example) and ca.pem,
+ * other.key (P-256, not gw's). */
+static char *make_creds(void)
+{
+	char *dir = tc_mkdir();
+	EVP_PKEY *ca_key = tc_key("p256"), *gw_key = tc_key("rsa2048"), *other = tc_key("p256");
+	X509 *ca = tc_cert(ca_key, "Test CA", NULL, NULL, true, -1, 30, NULL);
+	X509 *gw = tc_cert(gw_key, "/C=CH/O=Example/CN=gw-b.example", ca, ca_key, false, -1, 30,
+			   "DNS:gw-b.example");
+
+	tc_write(dir, "ca.pem", &ca, 1, NULL);
+	tc_write(dir, "gw.pem", &gw, 1, NULL);
+	tc_write(dir, "gw.key", NULL, 0, gw_key);
+	tc_write(dir, "other.key", NULL, 0, other);
+	X509_free(ca);
+	X509_free(gw);
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(gw_key);
+	EVP_PKEY_free(other);
+	return dir;
+}
+
 static void test_road_warrior(void **state)
 {
-	char *cert = write_tmp("cert"), *key = write_tmp("key"), *ca = write_tmp("ca");
-	char text[2048], err[256];
+	char *dir = make_creds(), cert[300], key[300], ca[300];
+	char text[2048], err[512];
 	const struct conf_conn *c;
 	struct config cfg;
 
+	snprintf(cert, sizeof(cert), "%s/gw.pem", dir);
+	snprintf(key, sizeof(key), "%s/gw.key", dir);
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
 	snprintf(text, sizeof(text),
 		 "conn roadwarriors {\n"
 		 "  local 2001:db8::1 ; remote %%any\n"
@@ -105,6 +131,12 @@ static void test_road_warrior(void **state)
 			 "3115301306035504030c0c67772d622e6578616d706c65");
 	assert_int_equal(c->auth, CONF_AUTH_PUBKEY);
 	assert_string_equal(c->cert, cert);
+	assert_int_equal(c->n_ca, 1);
+	assert_string_equal(c->ca[0], ca);
+	assert_non_null(c->creds);
+	assert_non_null(c->creds->key);
+	assert_int_equal(c->creds->n_ca, 1);
+	assert_false(c->creds->rsa_pss);
 	assert_null(c->psk);
 	assert_int_equal(c->n_ike, 2);
 	assert_int_equal(c->ike[1].num, 2);
@@ -117,12 +149,63 @@ static void test_road_warrior(void **state)
 	assert_int_equal(c->ike_rekey, 86400);
 	assert_int_equal(c->dpd, 0);
 	config_free(&cfg);
-	unlink(cert);
-	unlink(key);
-	unlink(ca);
-	free(cert);
-	free(key);
-	free(ca);
+	tc_rmdir(dir);
+}
+
+/* Certificate settings: the local-id defaults to the subject, must be in
+ * the certificate, and every file problem names its line. */
+static void test_cert_settings(void **state)
+{
+	char *dir = make_creds(), text[2048], err[512];
+	struct config cfg;
+	static const struct {
+		const char *settings, *error;
+	} bad[] = {
+		{ "local-id gw-b.example\n auth pubkey ; cert D/gw.pem ; key D/other.key\n ca D/ca.pem",
+		  "t.conf:3: conn 'x': key 'D/other.key' does not belong to certificate 'D/gw.pem'" },
+		{ "local-id other.example\n auth pubkey ; cert D/gw.pem ; key D/gw.key\n ca D/ca.pem",
+		  "t.conf:2: conn 'x': local-id 'other.example' is not in certificate 'D/gw.pem' "
+		  "(subject or subjectAltName)" },
+		{ "auth pubkey\n cert D/gw.pem ; key D/gw.key\n ca D/ca.pem D/gw.key",
+		  "t.conf:4: conn 'x': 'D/gw.key' holds no certificate" },
+		{ "auth pubkey\n cert D/gw.key ; key D/gw.key\n ca D/ca.pem",
+		  "t.conf:3: conn 'x': 'D/gw.key' holds no certificate" },
+		{ "auth psk ; psk s\n cert D/gw.pem",
+		  "t.conf:2: conn 'x': cert, key, ca and rsa-pss need auth pubkey" },
+		{ "auth pubkey ; rsa-pss maybe",
+		  "t.conf:2: rsa-pss: 'maybe' is not yes or no" },
+		{ "auth pubkey ; ca D/ca.pem D/ca.pem D/ca.pem D/ca.pem D/ca.pem D/ca.pem D/ca.pem "
+		  "D/ca.pem D/ca.pem", "t.conf:2: ca: more than 8 files" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char settings[512], want[512], *o = settings, *w = want;
+
+		/* D stands for the directory */
+		for (const char *p = bad[i].settings; *p; p++)
+			o += *p == 'D' && p[1] == '/' ? sprintf(o, "%s", dir) : sprintf(o, "%c", *p);
+		for (const char *p = bad[i].error; *p; p++)
+			w += *p == 'D' && p[1] == '/' ? sprintf(w, "%s", dir) : sprintf(w, "%c", *p);
+		snprintf(text, sizeof(text), "conn x {\n remote 192.0.2.2 ; %s\n}\n", settings);
+		assert_int_not_equal(config_parse("t.conf", text, strlen(text), &cfg, err,
+						  sizeof(err)), 0);
+		assert_string_equal(err, want);
+	}
+	/* no local-id: the certificate's subject; rsa-pss; two CA files */
+	snprintf(text, sizeof(text), "conn x {\n remote 192.0.2.2 ; local 192.0.2.1\n"
+		 " auth pubkey ; cert %s/gw.pem ; key %s/gw.key ; rsa-pss yes\n"
+		 " ca %s/ca.pem %s/ca.pem\n}\n", dir, dir, dir, dir);
+	if (config_parse("t.conf", text, strlen(text), &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.conns[0].local_id.type, IKE_ID_DER_ASN1_DN);
+	assert_hex_equal(cfg.conns[0].local_id.data, cfg.conns[0].local_id.len,
+			 "3036310b30090603550406130243483110300e060355040a0c074578616d706c65"
+			 "3115301306035504030c0c67772d622e6578616d706c65");
+	assert_string_equal(cfg.conns[0].local_id.text, "CN=gw-b.example,O=Example,C=CH");
+	assert_true(cfg.conns[0].creds->rsa_pss);
+	assert_int_equal(cfg.conns[0].creds->n_ca, 2);
+	config_free(&cfg);
+	tc_rmdir(dir);
 }
 
 static struct config parse_ok(const char *text)
@@ -318,6 +401,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_site_to_site),
 		cmocka_unit_test(test_road_warrior),
+		cmocka_unit_test(test_cert_settings),
 		cmocka_unit_test(test_defaults_and_ids),
 		cmocka_unit_test(test_psk_file),
 		cmocka_unit_test(test_errors_syntax),

@@ -11,7 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
-#include "test_util.h"
+#include "test_certs.h"
 #include "exchange.h"
 #include "config.h"
 #include "ts.h"
@@ -595,15 +595,28 @@ static void test_dpd_dead_peer(void **state)
 
 /* An INFORMATIONAL request with an unknown critical payload gets
  * UNSUPPORTED_CRITICAL_PAYLOAD; an unknown non-critical one is ignored. */
+/* The last message p sent, decrypted with sk, its inner payloads in m. */
+static void last_decrypted(const struct peer *p, const struct ike_sk *sk, struct ike_msg *m,
+			   uint8_t *pt, size_t cap)
+{
+	const struct ike_payload *skp;
+	size_t ptlen;
+
+	assert_int_equal(ike_msg_parse(p->last, p->last_len, m), 0);
+	skp = ike_msg_find(m, IKE_PL_SK);
+	assert_non_null(skp);
+	assert_int_equal(ike_sk_decrypt(sk, IKE_BUF(p->last, skp->body.ptr - p->last), skp->body,
+					 pt, cap, &ptlen), 0);
+	assert_int_equal(ike_payloads_parse(skp->sk_first, pt, ptlen, m), 0);
+}
+
 static void test_unsupported_critical(void **state)
 {
 	uint8_t buf[128], pt[256];
 	struct ike_sa *a, *b;
-	const struct ike_payload *skp;
 	struct ike_notify n;
 	struct ike_wbuf w;
 	struct ike_msg m;
-	size_t ptlen;
 
 	setup_peers(&gcm);
 	establish(&a, &b);
@@ -619,12 +632,7 @@ static void test_unsupported_critical(void **state)
 	ike_sa_send_request(a, IKE_REQ_DPD, IKE_INFORMATIONAL, &w);
 	run();
 	assert_int_equal(a->req_kind, IKE_REQ_NONE);
-	assert_int_equal(ike_msg_parse(B.last, B.last_len, &m), 0);
-	skp = ike_msg_find(&m, IKE_PL_SK);
-	assert_non_null(skp);
-	assert_int_equal(ike_sk_decrypt(&b->sk_r, IKE_BUF(B.last, skp->body.ptr - B.last),
-					 skp->body, pt, sizeof(pt), &ptlen), 0);
-	assert_int_equal(ike_payloads_parse(skp->sk_first, pt, ptlen, &m), 0);
+	last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));
 	assert_true(ike_msg_notify(&m, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &n));
 	assert_int_equal(n.data.len, 1);
 	assert_int_equal(n.data.ptr[0], 201);
@@ -641,6 +649,321 @@ static void test_wrong_psk(void **state)
 	};
 
 	setup_peers(&s);
+	ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	run();
+	assert_null(live_sa(&A));
+	assert_null(live_sa(&B));
+	assert_int_equal(A.installed + B.installed, 0);
+}
+
+/* ---- certificates ---- */
+
+static const char conf_cert[] =
+	"conn t {\n"
+	"  local %s ; remote %s\n"
+	"  %s%s ; remote-id \"%s\"\n"
+	"  auth pubkey ; cert %s/%s.pem ; key %s/%s.key ; ca %s/%s ; rsa-pss %s\n"
+	"  ike aes128gcm16-prfsha256-x25519 ; esp aes128gcm16\n"
+	"  local-ts %s ; remote-ts 10.0.0.0/8\n"
+	"  start start ; dpd 0\n"
+	"}\n";
+
+struct cert_setup {
+	const char *key_a, *key_b;	/* tc_key() kinds */
+	bool pss_a, pss_b;
+	const char *ca_a, *ca_b;	/* the CA file each trusts: "ca.pem" or "other.pem" */
+	const char *remote_id_a, *remote_id_b;
+};
+
+static char *cert_dir;
+static EVP_PKEY *cert_ca_key;
+static X509 *cert_ca;
+
+/* Certificates for A (a.example) and B (DN only) from one CA; another
+ * CA that issued nothing. */
+static void setup_cert_peers(const struct cert_setup *s)
+{
+	EVP_PKEY *ca_key = cert_ca_key = tc_key("p256"), *other_key = tc_key("p256");
+	EVP_PKEY *ka = tc_key(s->key_a), *kb = tc_key(s->key_b);
+	X509 *ca = cert_ca = tc_cert(ca_key, "Test CA", NULL, NULL, true, -1, 30, NULL);
+	/* an impostor: the same name, another key */
+	X509 *other = tc_cert(other_key, "Test CA", NULL, NULL, true, -1, 30, NULL);
+	X509 *ca_ = tc_cert(ka, "a.example", ca, ca_key, false, -1, 30, "DNS:a.example");
+	X509 *cb = tc_cert(kb, "b.example", ca, ca_key, false, -1, 30, NULL);
+	char text[2048];
+	const char *d;
+
+	cert_dir = tc_mkdir();
+	d = cert_dir;
+	tc_write(d, "ca.pem", &ca, 1, NULL);
+	tc_write(d, "other.pem", &other, 1, NULL);
+	tc_write(d, "a.pem", &ca_, 1, NULL);
+	tc_write(d, "a.key", NULL, 0, ka);
+	tc_write(d, "b.pem", &cb, 1, NULL);
+	tc_write(d, "b.key", NULL, 0, kb);
+	snprintf(text, sizeof(text), conf_cert, "192.0.2.1", "192.0.2.2", "local-id ", "a.example",
+		 s->remote_id_a ? s->remote_id_a : "C=CH, O=nfsec test, CN=b.example",
+		 d, "a", d, "a", d, s->ca_a ? s->ca_a : "ca.pem", s->pss_a ? "yes" : "no",
+		 "10.1.0.0/16");
+	peer_init(&A, text, "192.0.2.1");
+	/* B has no local-id: its certificate's subject */
+	snprintf(text, sizeof(text), conf_cert, "192.0.2.2", "192.0.2.1", "", "",
+		 s->remote_id_b ? s->remote_id_b : "a.example",
+		 d, "b", d, "b", d, s->ca_b ? s->ca_b : "ca.pem", s->pss_b ? "yes" : "no",
+		 "10.2.0.0/16");
+	peer_init(&B, text, "192.0.2.2");
+	peers[0] = &A;
+	peers[1] = &B;
+	q_head = q_tail = 0;
+	X509_free(other);
+	X509_free(ca_);
+	X509_free(cb);
+	EVP_PKEY_free(other_key);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+}
+
+static int cert_teardown(void **state)
+{
+	teardown(state);
+	tc_rmdir(cert_dir);
+	X509_free(cert_ca);
+	EVP_PKEY_free(cert_ca_key);
+	cert_ca = NULL;
+	cert_ca_key = NULL;
+	return 0;
+}
+
+/* The payload of a type in a plain (IKE_SA_INIT) message. */
+static bool find_payload(const uint8_t *buf, size_t len, uint8_t type, struct ike_buf *body)
+{
+	static struct ike_msg m;
+	const struct ike_payload *p;
+
+	if (ike_msg_parse(buf, len, &m))
+		return false;
+	p = ike_msg_find(&m, type);
+	if (p)
+		*body = p->body;
+	return p;
+}
+
+static void cert_establish(const struct cert_setup *s)
+{
+	struct ike_sa *a, *b;
+	struct ike_buf body;
+	struct ike_cert creq;
+	struct pkt *k;
+
+	setup_cert_peers(s);
+	a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	assert_non_null(a);
+	/* IKE_SA_INIT: the responder asks for certificates from its CA */
+	k = &queue[q_head++ % 64];
+	ike_receive(&B.ctx, k->buf, k->len, &k->dst, &k->from);
+	assert_true(find_payload(B.last, B.last_len, IKE_PL_CERTREQ, &body));
+	assert_int_equal(ike_parse_certreq(body, &creq), 0);
+	assert_int_equal(creq.encoding, IKE_CERT_X509_SIG);
+	assert_int_equal(creq.data.len, 20);
+	assert_memory_equal(creq.data.ptr, B.cfg.conns[0].creds->ca_hashes, 20);
+	assert_true(find_payload(B.last, B.last_len, IKE_PL_NOTIFY, &body));
+	run();
+	b = live_sa(&B);
+	assert_non_null(b);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(a->peer_sig_hashes & IKE_HASHES_OURS, IKE_HASHES_OURS);
+	assert_int_equal(b->peer_sig_hashes & IKE_HASHES_OURS, IKE_HASHES_OURS);
+	assert_int_equal(a->peer_auth_method, IKE_AUTH_DIGITAL_SIG);
+	assert_int_equal(b->peer_auth_method, IKE_AUTH_DIGITAL_SIG);
+	assert_int_equal(b->peer_id_type, IKE_ID_FQDN);
+	assert_int_equal(a->peer_id_type, IKE_ID_DER_ASN1_DN);
+	assert_non_null(a->children);
+	assert_non_null(b->children);
+	assert_child_keys_match(a->children, b->children);
+	assert_int_equal(A.installed + B.installed, 2);
+}
+
+static void test_cert_rsa_ecdsa(void **state)
+{
+	cert_establish(&(struct cert_setup){ .key_a = "rsa2048", .key_b = "p256" });
+}
+
+static void test_cert_pss_p384(void **state)
+{
+	/* B's remote-id in other words than the certificate: same DN */
+	cert_establish(&(struct cert_setup){ .key_a = "p384", .key_b = "rsa2048", .pss_b = true,
+					     .remote_id_a = "C=ch, O=NFSEC test, CN=B.example" });
+}
+
+/* B does not trust A's CA (it trusts a CA of the same name): A gets
+ * AUTHENTICATION_FAILED, no SA, no Child SA. */
+static void test_cert_untrusted_ca(void **state)
+{
+	struct ike_sa *a;
+
+	setup_cert_peers(&(struct cert_setup){ .key_a = "p256", .key_b = "p256",
+					       .ca_b = "other.pem" });
+	a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	assert_non_null(a);
+	/* B answers IKE_AUTH with AUTHENTICATION_FAILED (A logs it) and forgets */
+	run();
+	assert_null(live_sa(&A));
+	assert_null(live_sa(&B));
+	assert_int_equal(A.installed + B.installed, 0);
+	assert_int_equal(B.sent, 2);
+}
+
+/* A does not trust B's CA: B thinks it is done, A refuses and installs
+ * nothing. */
+static void test_cert_initiator_refuses(void **state)
+{
+	setup_cert_peers(&(struct cert_setup){ .key_a = "rsa2048", .key_b = "p384",
+					       .ca_a = "other.pem" });
+	ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	run();
+	assert_null(live_sa(&A));
+	assert_int_equal(A.installed, 0);
+}
+
+/* The peer's certificate is good but not for the identity we want. */
+static void test_cert_wrong_identity(void **state)
+{
+	setup_cert_peers(&(struct cert_setup){ .key_a = "p256", .key_b = "p256",
+					       .remote_id_b = "c.example" });
+	ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	run();
+	assert_null(live_sa(&A));
+	assert_null(live_sa(&B));
+	assert_int_equal(A.installed + B.installed, 0);
+}
+
+/* The responder claims an identity its certificate does not hold: a
+ * certificate from the right CA for its key, but for another name. */
+static void test_cert_identity_not_in_cert(void **state)
+{
+	struct ike_creds *cr;
+	X509 *evil;
+
+	setup_cert_peers(&(struct cert_setup){ .key_a = "p256", .key_b = "p256" });
+	cr = (struct ike_creds *)B.cfg.conns[0].creds;
+	evil = tc_cert(cr->key, "evil.example", cert_ca, cert_ca_key, false, -1, 30, NULL);
+	X509_free(cr->cert);
+	cr->cert = evil;
+	ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	run();
+	assert_null(live_sa(&A));
+	assert_int_equal(A.installed, 0);
+}
+
+/*
+ * Hostile CERT and AUTH payloads in IKE_AUTH, from a peer that completed
+ * IKE_SA_INIT: each gets AUTHENTICATION_FAILED (nothing crashes or leaks,
+ * ASan watches), and the responder then still serves a good initiator.
+ */
+static void test_cert_hostile_auth(void **state)
+{
+	enum { GARBAGE, ENCODING, TRAILING, TOO_MANY, HUGE_LEN, EMPTY, NO_CERT, BAD_AID, N_CASES };
+	static const uint8_t bad_aid[] = { 0x0f, 0x30, 0x0e, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+					   0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00, 0xaa };
+	static const uint8_t huge[] = { 0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x30, 0x00 };
+	uint8_t inner[IKE_MSG_MAX], der[4096], pt[IKE_MSG_MAX];
+	struct ike_sa *a, *b, *a2;
+	struct ike_wbuf w;
+	struct ike_msg m;
+	unsigned int sent;
+	struct pkt *k;
+
+	for (int c = 0; c < N_CASES; c++) {
+		struct ike_id id = { IKE_ID_FQDN, IKE_BUF("a.example", 9) };
+		struct ike_auth auth = { IKE_AUTH_DIGITAL_SIG, IKE_BUF(bad_aid, sizeof(bad_aid)) };
+		struct ike_cert cert = { IKE_CERT_X509_SIG, IKE_BUF(der, 0) };
+		unsigned char *p = der;
+		int len;
+
+		print_message("# case %d\n", c);
+		setup_cert_peers(&(struct cert_setup){ .key_a = "p256", .key_b = "p256" });
+		len = i2d_X509(A.cfg.conns[0].creds->cert, &p);
+		a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+		k = &queue[q_head++ % 64];
+		ike_receive(&B.ctx, k->buf, k->len, &k->dst, &k->from);
+		k = &queue[q_head++ % 64];
+		ike_receive(&A.ctx, k->buf, k->len, &k->dst, &k->from);
+		q_head = q_tail;	/* A's own IKE_AUTH request: lost */
+		b = B.ctx.sas;
+		assert_non_null(b);
+		ike_wbuf_init(&w, inner, sizeof(inner));
+		ike_put_id(&w, IKE_PL_IDI, &id);
+		switch (c) {
+		case GARBAGE:
+			memset(der, 0x41, 300);
+			cert.data.len = 300;
+			break;
+		case ENCODING:
+			cert.encoding = 12;	/* hash and URL */
+			cert.data.len = (size_t)len;
+			break;
+		case TRAILING:
+			der[len] = 0;
+			cert.data.len = (size_t)len + 1;
+			break;
+		case TOO_MANY:
+			cert.data.len = (size_t)len;
+			for (int i = 0; i < IKE_PEER_CERTS_MAX; i++)
+				ike_put_cert(&w, IKE_PL_CERT, &cert);
+			break;
+		case HUGE_LEN:
+			memcpy(der, huge, sizeof(huge));
+			cert.data.len = sizeof(huge);
+			break;
+		case BAD_AID:
+			cert.data.len = (size_t)len;
+			break;
+		}
+		if (c != NO_CERT && c != EMPTY)
+			ike_put_cert(&w, IKE_PL_CERT, &cert);
+		if (c == EMPTY)
+			ike_put_raw(&w, IKE_PL_CERT, false, IKE_BUF("\x04", 1));
+		ike_put_auth(&w, &auth);
+		a->my_mid = 1;
+		sent = B.sent;
+		assert_int_equal(ike_sa_send_request(a, IKE_REQ_AUTH, IKE_AUTH, &w), 0);
+		run();
+		assert_int_equal(B.installed, 0);
+		if (c == EMPTY) {
+			/* a CERT payload without data fails the payload parser: the
+			 * request is dropped like any that does not parse */
+			assert_int_equal(b->state, IKE_SA_INIT_DONE);
+			assert_int_equal(B.sent, sent);
+			goto good_peer;
+		}
+		/* B's answer: AUTHENTICATION_FAILED */
+		assert_int_equal(b->state, IKE_SA_DEAD);
+		last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));
+		assert_true(ike_msg_notify(&m, IKE_N_AUTHENTICATION_FAILED, NULL));
+good_peer:
+		/* and a good initiator is still served */
+		advance(10);
+		a2 = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+		run();
+		assert_int_equal(a2->state, IKE_SA_ESTABLISHED);
+		assert_int_equal(B.installed, 1);
+		cert_teardown(state);
+	}
+	setup_cert_peers(&(struct cert_setup){ .key_a = "p256", .key_b = "p256" });
+}
+
+/* A PSK peer meets a certificate responder: no connection for it. */
+static void test_cert_psk_mismatch(void **state)
+{
+	char text[1024];
+
+	setup_cert_peers(&(struct cert_setup){ .key_a = "p256", .key_b = "p256" });
+	ike_ctx_free(&A.ctx);
+	config_free(&A.cfg);
+	snprintf(text, sizeof(text), conf_a, "aes128gcm16-prfsha256-x25519", "aes128gcm16",
+		 "tunnel", "0");
+	peer_init(&A, text, "192.0.2.1");
 	ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
 	run();
 	assert_null(live_sa(&A));
@@ -769,6 +1092,14 @@ int main(void)
 		cmocka_unit_test_teardown(test_dpd_dead_peer, teardown),
 		cmocka_unit_test_teardown(test_unsupported_critical, teardown),
 		cmocka_unit_test_teardown(test_wrong_psk, teardown),
+		cmocka_unit_test_teardown(test_cert_rsa_ecdsa, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_pss_p384, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_untrusted_ca, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_initiator_refuses, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_wrong_identity, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_identity_not_in_cert, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_psk_mismatch, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_hostile_auth, cert_teardown),
 		cmocka_unit_test_teardown(test_informational_before_auth, teardown),
 		cmocka_unit_test_teardown(test_create_child_rekey, teardown),
 	};
