@@ -106,14 +106,14 @@ void nfsec_output_exit(struct nfsec_net *nn)
 /*
  * The outer packet belongs to nfsec's socket from now on: the output path
  * reads MTU discovery settings from skb->sk (IPv6 only from there), and the
- * socket must outlive packets still queued when the namespace goes.
+ * socket must outlive packets still queued when the namespace goes. As
+ * write memory (sock_wfree), because IP fragmentation hands the head's
+ * ownership to each fragment on that assumption.
  */
 static void nfsec_output_own_skb(struct sk_buff *skb, struct sock *sk)
 {
 	skb_orphan(skb);
-	sock_hold(sk);
-	skb->sk = sk;
-	skb->destructor = sock_efree;
+	skb_set_owner_w(skb, sk);
 }
 
 static void nfsec_output_send(struct nfsec_net *nn, struct sk_buff *skb)
