@@ -1271,7 +1271,6 @@ static const struct genl_ops nfsec_genl_ops[] = {
 		/* Open to all, but keys only for CAP_NET_ADMIN (SHOW_KEYS). */
 		.cmd = NFSEC_CMD_SA_GET,
 		.doit = nfsec_nl_sa_get,
-		.start = nfsec_nl_sa_dump_start,
 		.dumpit = nfsec_nl_sa_dump,
 		.policy = nfsec_sa_get_op_policy,
 		.maxattr = NFSEC_A_MAX,

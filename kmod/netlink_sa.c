@@ -1277,13 +1277,14 @@ put:
 	return err;
 }
 
-/* Dump state, in cb->ctx. */
+/* Dump state, in cb->ctx (zeroed by the netlink core). */
 struct nfsec_nl_sa_dump {
 	unsigned long pos;	/* entries of sad->all already walked */
 	u32 reqid;
 	u8 proto;		/* 0: any */
 	bool has_reqid;
 	bool keys;
+	bool started;		/* the filter was parsed */
 };
 
 static struct nfsec_nl_sa_dump *nfsec_nl_sa_dump_ctx(struct netlink_callback *cb)
@@ -1292,16 +1293,21 @@ static struct nfsec_nl_sa_dump *nfsec_nl_sa_dump_ctx(struct netlink_callback *cb
 	return (struct nfsec_nl_sa_dump *)cb->ctx;
 }
 
-int nfsec_nl_sa_dump_start(struct netlink_callback *cb)
+/*
+ * The filter and SHOW_KEYS of a dump, parsed by its first batch rather than
+ * by a .start callback: a 6.1 kernel gives .start no extack, and a dump's
+ * error reaches userspace, message included, in its NLMSG_DONE.
+ */
+static int nfsec_nl_sa_dump_filter(struct netlink_callback *cb,
+				   struct nfsec_nl_sa_dump *d)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct nfsec_nl_sa_dump *d = nfsec_nl_sa_dump_ctx(cb);
 	struct nlattr *attr = info->attrs[NFSEC_A_SA];
 	struct nlattr *tb[NFSEC_SA_A_MAX + 1];
 	struct nfsec_nl_sa_id id;
 	int err;
 
-	memset(d, 0, sizeof(*d));
+	d->started = true;
 	err = nfsec_nl_show_keys(cb->skb, info->attrs, &d->keys, cb->extack);
 	if (err || !attr)
 		return err;
@@ -1338,7 +1344,13 @@ int nfsec_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long pos = 0;
 	struct nfsec_sa *sa;
 	void *hdr;
+	int err;
 
+	if (!d->started) {
+		err = nfsec_nl_sa_dump_filter(cb, d);
+		if (err)
+			return err;
+	}
 	mutex_lock(&sad->lock);
 	cb->seq = sad->generation;
 	list_for_each_entry(sa, &sad->all, list) {

@@ -17,7 +17,6 @@ int nfsec_nl_sa_new(struct sk_buff *skb, struct genl_info *info);
 int nfsec_nl_sa_update(struct sk_buff *skb, struct genl_info *info);
 int nfsec_nl_sa_del(struct sk_buff *skb, struct genl_info *info);
 int nfsec_nl_sa_get(struct sk_buff *skb, struct genl_info *info);
-int nfsec_nl_sa_dump_start(struct netlink_callback *cb);
 int nfsec_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int nfsec_nl_sa_flush(struct sk_buff *skb, struct genl_info *info);
 int nfsec_nl_spi_alloc(struct sk_buff *skb, struct genl_info *info);
