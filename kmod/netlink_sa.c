@@ -17,6 +17,7 @@
  * them otherwise.
  */
 #include <linux/in.h>
+#include <linux/stringify.h>
 #include <net/sock.h>
 #include <net/genetlink.h>
 #include <linux/nfsec.h>
@@ -28,8 +29,6 @@
 /* Reservations from SPI_ALLOC without a range: RFC 4303 keeps 1..255. */
 #define NFSEC_SPI_ALLOC_MIN	0x100U
 #define NFSEC_SPI_ALLOC_MAX	0xffffffffU
-/* An inbound SA without REPLAY_WINDOW gets this one. */
-#define NFSEC_REPLAY_WINDOW_DEFAULT	64U
 /*
  * The SAD adds time limits to time64_t timestamps: anything larger than
  * this could wrap and expire the SA at once.
@@ -644,10 +643,12 @@ static int nfsec_nl_parse_seq(struct nlattr **tb, struct nfsec_sa_cfg *cfg,
 	}
 	cfg->replay_window = rw ? nla_get_u32(rw) : NFSEC_REPLAY_WINDOW_DEFAULT;
 	if (cfg->replay_window &&
-	    (cfg->replay_window < NFSEC_REPLAY_MIN ||
+	    (cfg->replay_window < NFSEC_REPLAY_WINDOW_MIN ||
 	     cfg->replay_window > NFSEC_REPLAY_WINDOW_MAX)) {
 		NL_SET_ERR_MSG_ATTR(extack, rw,
-				    "REPLAY_WINDOW is 0 (off) or 32 to NFSEC_REPLAY_WINDOW_MAX packets");
+				    "REPLAY_WINDOW is 0 (off) or "
+				    __stringify(NFSEC_REPLAY_WINDOW_MIN) " to "
+				    __stringify(NFSEC_REPLAY_WINDOW_MAX) " packets");
 		return -EINVAL;
 	}
 	if (esn && !cfg->replay_window) {

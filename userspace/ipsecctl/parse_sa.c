@@ -172,9 +172,11 @@ static int kw_replay(struct sa_words *w, int i)
 			    &w->sa->replay_window);
 
 	/* The kernel's bitmap holds at least 32 packets. */
-	if (next > 0 && w->sa->replay_window && w->sa->replay_window < 32)
-		return parse_fail(w->e, i + 1, "bad replay-window \"%s\": expected 0 (off) or 32-%u",
-			    w->argv[i + 1], NFSEC_REPLAY_WINDOW_MAX);
+	if (next > 0 && w->sa->replay_window &&
+	    w->sa->replay_window < NFSEC_REPLAY_WINDOW_MIN)
+		return parse_fail(w->e, i + 1, "bad replay-window \"%s\": expected 0 (off) or %u-%u",
+			    w->argv[i + 1], NFSEC_REPLAY_WINDOW_MIN,
+			    NFSEC_REPLAY_WINDOW_MAX);
 	w->sa->has_replay_window = true;
 	return next;
 }
