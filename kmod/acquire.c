@@ -14,14 +14,17 @@
  * NFSEC_DROP_ACQUIRE_TIMEOUT) or by a flush (policy deleted, SPD flushed or
  * replaced, namespace exit), whichever unhashes it first under the lock;
  * the flush waits for a running timer with del_timer_sync() before freeing.
- * Held packets are kept (NF_STOLEN) so that the SA code can re-inject them
- * once an SA exists.
+ * Held packets are kept (NF_STOLEN); when an outbound SA with the policy's
+ * reqid is added, nfsec_acquire_release() sends them again through
+ * LOCAL_OUT, where they find their SA.
  */
 #include <linux/jhash.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/netdevice.h>
 #include <net/dst.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
 
 #include "main.h"
 #include "acquire.h"
@@ -103,6 +106,52 @@ void nfsec_acquire_flush(struct nfsec_net *nn, u32 policy_id)
 		del_timer_sync(&l->timer);
 		nfsec_larval_free(l, NFSEC_DROP_NO_SA);
 	}
+}
+
+/* Send a held packet again from the start of LOCAL_OUT. */
+static void nfsec_acquire_resend(struct nfsec_net *nn, struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		ip_local_out(nn->net, skb->sk, skb);
+	else
+		ip6_local_out(nn->net, skb->sk, skb);
+}
+
+/*
+ * An outbound SA with @reqid was added (process context): the packets held
+ * for ACQUIREs of policies with that reqid go out again through LOCAL_OUT,
+ * where the SPD now finds their SA (or, if its selectors do not cover them,
+ * asks again). Their larval entries go: the next miss may ACQUIRE anew.
+ */
+void nfsec_acquire_release(struct nfsec_net *nn, u32 reqid)
+{
+	struct nfsec_acquire *a = &nn->acquire;
+	struct nfsec_larval *l, *tmp;
+	struct sk_buff_head held;
+	struct hlist_node *n;
+	struct sk_buff *skb;
+	LIST_HEAD(done);
+	int bkt;
+
+	__skb_queue_head_init(&held);
+	spin_lock_bh(&a->lock);
+	hash_for_each_safe(a->table, bkt, n, l, node) {
+		if (l->reqid != reqid)
+			continue;
+		hlist_del_init(&l->node);
+		a->count--;
+		list_add(&l->gc, &done);
+	}
+	spin_unlock_bh(&a->lock);
+	list_for_each_entry_safe(l, tmp, &done, gc) {
+		del_timer_sync(&l->timer);
+		skb_queue_splice_tail_init(&l->queue, &held);
+		nfsec_larval_free(l, NFSEC_DROP_NO_SA);
+	}
+	local_bh_disable();
+	while ((skb = __skb_dequeue(&held)))
+		nfsec_acquire_resend(nn, skb);
+	local_bh_enable();
 }
 
 static u32 nfsec_larval_hash(u32 policy_id, const struct nfsec_tuple *key)
@@ -189,6 +238,7 @@ unsigned int nfsec_acquire(struct nfsec_net *nn, const struct nfsec_spd *spd,
 	l->nn = nn;
 	l->key = key;
 	l->policy_id = pol->id;
+	l->reqid = pol->ipsec.reqid;
 	__skb_queue_head_init(&l->queue);
 	timer_setup(&l->timer, nfsec_larval_expire, 0);
 	hash_add(a->table, &l->node, h);

@@ -37,6 +37,7 @@ struct nfsec_larval {
 	struct nfsec_net *nn;
 	struct nfsec_tuple key;
 	u32 policy_id;
+	u32 reqid;			/* the policy's, to match new SAs */
 };
 
 int nfsec_acquire_module_init(void);
@@ -46,6 +47,7 @@ void nfsec_acquire_flush(struct nfsec_net *nn, u32 policy_id);
 unsigned int nfsec_acquire(struct nfsec_net *nn, const struct nfsec_spd *spd,
 			   const struct nfsec_policy *pol,
 			   const struct nfsec_tuple *t, struct sk_buff *skb);
+void nfsec_acquire_release(struct nfsec_net *nn, u32 reqid);
 void nfsec_acquire_counters(struct nfsec_net *nn, u64 *sent, u64 *suppressed,
 			    u32 *larval);
 

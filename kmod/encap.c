@@ -29,6 +29,7 @@
 #include "main.h"
 #include "encap.h"
 #include "esp.h"
+#include "input.h"
 
 struct nfsec_encap {
 	nfsec_encap_esp_rcv_t rcv;
@@ -190,3 +191,65 @@ void nfsec_encap_close(struct socket *sock)
 	kfree(e);
 }
 NFSEC_EXPORT_FOR_KUNIT(nfsec_encap_close);
+
+/*
+ * The namespace's ESP-in-UDP sockets, one per (family, port) that an inbound
+ * SA with NAT-T ports needs, opened on first use and kept until the
+ * namespace goes: SAs come and go with rekeys, the port stays the same.
+ */
+struct nfsec_encap_sock {
+	struct list_head list;
+	struct socket *sock;
+	u16 family;
+	__be16 port;
+};
+
+int nfsec_encap_ensure(struct nfsec_net *nn, u16 family, __be16 port,
+		       struct netlink_ext_ack *extack)
+{
+	struct nfsec_encap_sock *es;
+	struct socket *sock;
+	int err = 0;
+
+	mutex_lock(&nn->encap_lock);
+	list_for_each_entry(es, &nn->encap_socks, list) {
+		if (es->family == family && es->port == port)
+			goto unlock;
+	}
+	es = kzalloc(sizeof(*es), GFP_KERNEL);
+	if (!es) {
+		err = -ENOMEM;
+		goto unlock;
+	}
+	sock = nfsec_encap_open(nn->net, family, port, nfsec_input_encap);
+	if (IS_ERR(sock)) {
+		err = PTR_ERR(sock);
+		kfree(es);
+		if (err == -EADDRINUSE)
+			NL_SET_ERR_MSG(extack,
+				       "the SA's local ESP-in-UDP port is in use by another socket");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "cannot open the ESP-in-UDP socket");
+		goto unlock;
+	}
+	es->sock = sock;
+	es->family = family;
+	es->port = port;
+	list_add(&es->list, &nn->encap_socks);
+unlock:
+	mutex_unlock(&nn->encap_lock);
+	return err;
+}
+
+/* Namespace exit, after the hooks are gone and before the SAD. */
+void nfsec_encap_close_all(struct nfsec_net *nn)
+{
+	struct nfsec_encap_sock *es, *tmp;
+
+	list_for_each_entry_safe(es, tmp, &nn->encap_socks, list) {
+		list_del(&es->list);
+		nfsec_encap_close(es->sock);
+		kfree(es);
+	}
+}

@@ -26,4 +26,11 @@ struct socket *nfsec_encap_open(struct net *net, u16 family, __be16 port,
 				nfsec_encap_esp_rcv_t rcv);
 void nfsec_encap_close(struct socket *sock);
 
+struct nfsec_net;
+struct netlink_ext_ack;
+
+int nfsec_encap_ensure(struct nfsec_net *nn, u16 family, __be16 port,
+		       struct netlink_ext_ack *extack);
+void nfsec_encap_close_all(struct nfsec_net *nn);
+
 #endif /* _NFSEC_ENCAP_H */

@@ -17,6 +17,9 @@
 #include "spd_cache.h"
 #include "acquire.h"
 #include "sad.h"
+#include "device.h"
+#include "encap.h"
+#include "output.h"
 
 unsigned int nfsec_net_id __read_mostly;
 
@@ -26,6 +29,8 @@ static int __net_init nfsec_net_init(struct net *net)
 	int err;
 
 	nn->net = net;
+	mutex_init(&nn->encap_lock);
+	INIT_LIST_HEAD(&nn->encap_socks);
 	nn->stats = nfsec_stats_alloc();
 	if (!nn->stats)
 		return -ENOMEM;
@@ -41,11 +46,21 @@ static int __net_init nfsec_net_init(struct net *net)
 		err = -ENOMEM;
 		goto free_cache;
 	}
-	err = nfsec_nf_hooks_register(net);
+	err = nfsec_output_init(nn);
 	if (err)
 		goto free_sad;
+	err = nfsec_dev_create(nn);
+	if (err)
+		goto free_output;
+	err = nfsec_nf_hooks_register(net);
+	if (err)
+		goto free_dev;
 	return 0;
 
+free_dev:
+	nfsec_dev_destroy(nn);
+free_output:
+	nfsec_output_exit(nn);
 free_sad:
 	nfsec_sad_destroy(nn->sad);
 free_cache:
@@ -63,8 +78,12 @@ static void __net_exit nfsec_net_exit(struct net *net)
 
 	/* After this (it waits for running hooks) no packet reaches nn. */
 	nfsec_nf_hooks_unregister(net);
+	nfsec_encap_close_all(nn);
 	nfsec_acquire_flush(nn, 0);
+	/* Waits for transforms in flight, which still send and receive. */
 	nfsec_sad_destroy(nn->sad);
+	nfsec_output_exit(nn);
+	nfsec_dev_destroy(nn);
 	nfsec_spd_cache_exit(nn);
 	nfsec_spd_net_exit(nn);
 	nfsec_stats_free(nn->stats);
@@ -84,7 +103,12 @@ static int __init nfsec_init(void)
 	err = nfsec_spd_module_init();
 	if (err)
 		return err;
-	err = register_pernet_subsys(&nfsec_net_ops);
+	/*
+	 * A pernet *device*: a namespace's init runs after the loopback
+	 * device exists (it must be ifindex 1; nfsec0 comes later) and its exit
+	 * runs before the namespace's devices are dismantled.
+	 */
+	err = register_pernet_device(&nfsec_net_ops);
 	if (err)
 		goto spd_exit;
 	err = nfsec_acquire_module_init();
@@ -99,7 +123,7 @@ static int __init nfsec_init(void)
 acquire_exit:
 	nfsec_acquire_module_exit();
 unregister_pernet:
-	unregister_pernet_subsys(&nfsec_net_ops);
+	unregister_pernet_device(&nfsec_net_ops);
 spd_exit:
 	rcu_barrier();
 	nfsec_spd_module_exit();
@@ -110,7 +134,7 @@ static void __exit nfsec_exit(void)
 {
 	nfsec_genl_uninit();
 	nfsec_acquire_module_exit();
-	unregister_pernet_subsys(&nfsec_net_ops);
+	unregister_pernet_device(&nfsec_net_ops);
 	/* Wait for call_rcu()/kfree_rcu() callbacks queued by this module. */
 	rcu_barrier();
 	nfsec_spd_module_exit();

@@ -12,6 +12,8 @@
 
 struct nfsec_spd_cache;
 struct nfsec_sad;
+struct net_device;
+struct sock;
 
 /* Everything nfsec keeps per network namespace. */
 struct nfsec_net {
@@ -26,6 +28,11 @@ struct nfsec_net {
 	u32 cache_seed;
 	struct nfsec_acquire acquire;
 	struct nfsec_sad *sad;
+	struct net_device *dev;		/* nfsec0: decapsulated packets */
+	struct sock *xmit_sk4;		/* the sender of nfsec's own output */
+	struct sock *xmit_sk6;
+	struct mutex encap_lock;	/* encap_socks */
+	struct list_head encap_socks;	/* ESP in UDP, see encap.c */
 };
 
 extern unsigned int nfsec_net_id;

@@ -36,6 +36,8 @@
 #include "nf_hooks.h"
 #include "spd_cache.h"
 #include "acquire.h"
+#include "input.h"
+#include "output.h"
 
 #define NFSEC_NF_PRI	(NF_IP_PRI_SECURITY + 1)
 
@@ -73,7 +75,8 @@ static int nfsec_parse_l4(const struct sk_buff *skb, unsigned int thoff,
 	return 0;
 }
 
-static int nfsec_parse4(const struct sk_buff *skb, struct nfsec_tuple *t)
+static int nfsec_parse4(const struct sk_buff *skb, struct nfsec_tuple *t,
+			unsigned int *thoff)
 {
 	const struct iphdr *iph;
 	struct iphdr _iph;
@@ -86,14 +89,16 @@ static int nfsec_parse4(const struct sk_buff *skb, struct nfsec_tuple *t)
 	t->src.ip = iph->saddr;
 	t->dst.ip = iph->daddr;
 	t->proto = iph->protocol;
+	*thoff = skb_network_offset(skb) + iph->ihl * 4;
 	if (ntohs(iph->frag_off) & IP_OFFSET) {
 		t->opaque = 1;
 		return 0;
 	}
-	return nfsec_parse_l4(skb, skb_network_offset(skb) + iph->ihl * 4, t);
+	return nfsec_parse_l4(skb, *thoff, t);
 }
 
-static int nfsec_parse6(const struct sk_buff *skb, struct nfsec_tuple *t)
+static int nfsec_parse6(const struct sk_buff *skb, struct nfsec_tuple *t,
+			unsigned int *thoffp)
 {
 	int flags = IP6_FH_F_AUTH, proto;
 	const struct ipv6hdr *ip6h;
@@ -118,6 +123,7 @@ static int nfsec_parse6(const struct sk_buff *skb, struct nfsec_tuple *t)
 	if (proto < 0)
 		return proto;
 	t->proto = proto;
+	*thoffp = thoff;
 	if (frag) {
 		t->opaque = 1;
 		return 0;
@@ -125,14 +131,30 @@ static int nfsec_parse6(const struct sk_buff *skb, struct nfsec_tuple *t)
 	return nfsec_parse_l4(skb, thoff, t);
 }
 
+/*
+ * The selector tuple of the IP packet at skb's network header, and where its
+ * upper-layer header (or ESP/AH) starts. 0 or -EINVAL.
+ */
+int nfsec_parse(const struct sk_buff *skb, u8 pf, struct nfsec_tuple *t,
+		unsigned int *thoff)
+{
+	*thoff = 0;
+	if (pf == NFPROTO_IPV4)
+		return nfsec_parse4(skb, t, thoff);
+	return nfsec_parse6(skb, t, thoff);
+}
+
 static void nfsec_count(struct nfsec_stats *st, u8 dir, u8 action)
 {
 	nfsec_stats_inc(&st->verdict[dir][action], st);
 }
 
-/* The decision of one SPD direction; NF_ACCEPT lets the next one run. */
+/*
+ * The decision of one SPD direction; NF_ACCEPT lets the next one run.
+ * @protected: the packet arrived on nfsec0, i.e. through an inbound SA.
+ */
 static unsigned int nfsec_decide(struct nfsec_net *nn, struct nfsec_tuple *t,
-				 struct sk_buff *skb)
+				 struct sk_buff *skb, bool protected)
 {
 	struct nfsec_stats *st = this_cpu_ptr(nn->stats);
 	const struct nfsec_policy *pol;
@@ -156,14 +178,15 @@ static unsigned int nfsec_decide(struct nfsec_net *nn, struct nfsec_tuple *t,
 	}
 	if (t->dir != NFSEC_DIR_OUT) {
 		/*
-		 * RFC 4301 §5.2: clear text that SPD-S says must arrive
-		 * protected. There are no SAs yet, so nothing that reaches
-		 * this hook was protected.
+		 * RFC 4301 §5.2: SPD-S says this must arrive protected. Only
+		 * nfsec re-injects on nfsec0, after the SA's own checks.
 		 */
+		if (protected)
+			return NF_ACCEPT;
 		nfsec_stats_inc(&st->drop[NFSEC_DROP_UNPROTECTED], st);
 		return NF_DROP;
 	}
-	return nfsec_acquire(nn, spd, pol, t, skb);
+	return nfsec_output(nn, spd, pol, t, skb);
 }
 
 static unsigned int nfsec_hook(void *priv, struct sk_buff *skb,
@@ -171,15 +194,18 @@ static unsigned int nfsec_hook(void *priv, struct sk_buff *skb,
 {
 	struct nfsec_net *nn = nfsec_net(state->net);
 	enum nfsec_dir dir = (uintptr_t)priv;
-	unsigned int verdict;
+	unsigned int verdict, thoff;
 	struct nfsec_tuple t;
+	bool protected;
 	int err;
 
+	/* nfsec's own ESP/AH: already processed (design.md, problem 2). */
+	if (dir == NFSEC_DIR_OUT && nfsec_output_own(nn, state))
+		return NF_ACCEPT;
+	protected = state->in && state->in == nn->dev;
+
 	memset(&t, 0, sizeof(t));
-	if (state->pf == NFPROTO_IPV4)
-		err = nfsec_parse4(skb, &t);
-	else
-		err = nfsec_parse6(skb, &t);
+	err = nfsec_parse(skb, state->pf, &t, &thoff);
 
 	local_bh_disable();
 	rcu_read_lock();
@@ -191,11 +217,18 @@ static unsigned int nfsec_hook(void *priv, struct sk_buff *skb,
 		goto out;
 	}
 	t.dir = dir;
-	verdict = nfsec_decide(nn, &t, skb);
+	/* RFC 4301 §5.2: IPsec packets for this host go to their SA first. */
+	if (dir == NFSEC_DIR_IN && !protected && !t.opaque &&
+	    (t.proto == IPPROTO_ESP || t.proto == IPPROTO_AH)) {
+		verdict = nfsec_input(nn, skb, &t, thoff);
+		if (verdict != NF_ACCEPT)
+			goto out;
+	}
+	verdict = nfsec_decide(nn, &t, skb, protected);
 	if (dir == NFSEC_DIR_FWD && verdict == NF_ACCEPT) {
 		/* A forwarded packet also leaves: RFC 4301 §5.1. */
 		t.dir = NFSEC_DIR_OUT;
-		verdict = nfsec_decide(nn, &t, skb);
+		verdict = nfsec_decide(nn, &t, skb, false);
 	}
 out:
 	rcu_read_unlock();

@@ -134,6 +134,25 @@ bool nfsec_sel_covers(const struct nfsec_sa_sel *sel,
 }
 NFSEC_EXPORT_FOR_KUNIT(nfsec_sel_covers);
 
+/* The packet's selectors, as an SA's are kept: single values. */
+void nfsec_tuple_to_sa_sel(const struct nfsec_tuple *t, struct nfsec_sa_sel *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = t->family;
+	if (t->family == AF_INET) {
+		s->saddr_lo.a4 = s->saddr_hi.a4 = t->src.ip;
+		s->daddr_lo.a4 = s->daddr_hi.a4 = t->dst.ip;
+	} else {
+		s->saddr_lo.a6 = s->saddr_hi.a6 = t->src.in6;
+		s->daddr_lo.a6 = s->daddr_hi.a6 = t->dst.in6;
+	}
+	s->proto = t->proto;
+	if (!t->opaque) {
+		s->sport_lo = s->sport_hi = t->sport;
+		s->dport_lo = s->dport_hi = t->dport;
+	}
+}
+
 /*
  * The outbound SA for a packet that a PROTECT policy with @reqid matched:
  * the newest live outbound SA with this reqid whose selectors cover the

@@ -206,6 +206,8 @@ struct nfsec_sa *nfsec_sad_lookup(struct nfsec_sad *sad, __be32 spi,
 struct nfsec_sa *nfsec_sad_lookup_in(struct nfsec_sad *sad, __be32 spi,
 				     u16 family,
 				     const union nfsec_addr *daddr, u8 proto);
+struct nfsec_tuple;
+void nfsec_tuple_to_sa_sel(const struct nfsec_tuple *t, struct nfsec_sa_sel *s);
 bool nfsec_sel_covers(const struct nfsec_sa_sel *sel,
 		      const struct nfsec_sa_sel *pkt);
 struct nfsec_sa *nfsec_sad_find_out(struct nfsec_sad *sad, u32 reqid,

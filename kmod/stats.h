@@ -53,4 +53,15 @@ static inline void nfsec_stats_nomatch(struct nfsec_stats __percpu *stats,
 	put_cpu_ptr(stats);
 }
 
+/* Count a drop from any context (transform completions run in process
+ * context with asynchronous crypto). */
+static inline void nfsec_stats_drop(struct nfsec_stats __percpu *stats,
+				    enum nfsec_drop_reason reason)
+{
+	struct nfsec_stats *s = get_cpu_ptr(stats);
+
+	nfsec_stats_inc(&s->drop[reason], s);
+	put_cpu_ptr(stats);
+}
+
 #endif /* _NFSEC_STATS_H */

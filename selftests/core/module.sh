@@ -25,6 +25,13 @@ check "the family answers in a namespace made before the load" q n early ipsecct
 
 topo_pair
 check "the family answers in a namespace made after the load" q n a ipsecctl stats
+# nfsec0: where decapsulated packets re-enter (Documentation/design.md).
+check "a namespace made before the load has nfsec0" q n early ip link show nfsec0
+check "a namespace made after the load has nfsec0, up" \
+	sh -c "ip netns exec a ip -o link show nfsec0 | grep -q ',UP'"
+check_fail "nfsec0 cannot be deleted" q n a ip link del nfsec0
+check_fail "nfsec0 cannot be moved to another namespace" q n a ip link set nfsec0 netns b
+check "nfsec0 stays in its namespace" q n a ip link show nfsec0
 before=$(nomatch a out)
 check "a pings b" ping_ok a 10.0.0.2
 check "a pings b over IPv6" ping_ok a fd00::2

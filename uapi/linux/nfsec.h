@@ -379,6 +379,13 @@ enum nfsec_drop_reason {
 					 * got an SA */
 	NFSEC_DROP_MALFORMED,		/* headers could not be parsed */
 	NFSEC_DROP_NOMEM,
+	NFSEC_DROP_XFORM,		/* ESP/AH refused it: the SA's
+					 * counters say why */
+	NFSEC_DROP_TOO_BIG,		/* over the path MTU once
+					 * encapsulated: ICMP sent */
+	NFSEC_DROP_NO_ROUTE,		/* no route to the tunnel peer */
+	NFSEC_DROP_BACKLOG,		/* decapsulated, but the receive
+					 * backlog was full */
 
 	__NFSEC_DROP_MAX
 };

@@ -52,6 +52,10 @@ static const char *const drop_names[] = {
 	[NFSEC_DROP_ACQUIRE_TIMEOUT] = "acquire-timeout",
 	[NFSEC_DROP_MALFORMED] = "malformed",
 	[NFSEC_DROP_NOMEM] = "nomem",
+	[NFSEC_DROP_XFORM] = "xform",
+	[NFSEC_DROP_TOO_BIG] = "too-big",
+	[NFSEC_DROP_NO_ROUTE] = "no-route",
+	[NFSEC_DROP_BACKLOG] = "backlog",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The namespace's nfsec device (nfsec0): where decapsulated packets re-enter
+ * the stack.
+ *
+ * After ESP/AH input the inner packet must walk the IP stack again (routing,
+ * conntrack, nftables, local delivery or forwarding) without being mistaken
+ * for clear text that should have arrived protected. A module cannot add an
+ * skb extension, skb->cb does not survive ip_rcv() and skb->mark belongs to
+ * the administrator; the input device does survive, and nothing but nfsec can
+ * make a packet arrive on this device: it has no transmit path into the stack,
+ * cannot be created, deleted or moved by userspace (no rtnl_link_ops,
+ * NETIF_F_NETNS_LOCAL), and exists exactly once per namespace. So "arrived on
+ * nfsec0" means "passed an inbound SA, its selectors and the inbound SPD
+ * checks" (Documentation/design.md, problem 1), and operators can write
+ * nftables rules for decapsulated traffic with `iifname "nfsec0"`.
+ */
+#include <linux/if_arp.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include "main.h"
+#include "device.h"
+
+/*
+ * Nothing is meant to be routed out through nfsec0 (policies, not routes,
+ * decide what is protected): count and drop what an operator's route sends.
+ */
+static netdev_tx_t nfsec_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static int nfsec_dev_init(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static void nfsec_dev_uninit(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+}
+
+static const struct net_device_ops nfsec_dev_ops = {
+	.ndo_init = nfsec_dev_init,
+	.ndo_uninit = nfsec_dev_uninit,
+	.ndo_start_xmit = nfsec_dev_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
+};
+
+static void nfsec_dev_setup(struct net_device *dev)
+{
+	dev->netdev_ops = &nfsec_dev_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->features |= NETIF_F_NETNS_LOCAL | NETIF_F_LLTX;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	/* Receive only: any size a decapsulated IP packet can have. */
+	dev->mtu = IP_MAX_MTU;
+	dev->min_mtu = IPV6_MIN_MTU;
+	dev->max_mtu = IP_MAX_MTU;
+	dev->needs_free_netdev = true;
+}
+
+int nfsec_dev_create(struct nfsec_net *nn)
+{
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev(0, "nfsec%d", NET_NAME_ENUM, nfsec_dev_setup);
+	if (!dev)
+		return -ENOMEM;
+	dev_net_set(dev, nn->net);
+	rtnl_lock();
+	err = register_netdevice(dev);
+	if (err) {
+		rtnl_unlock();
+		free_netdev(dev);
+		return err;
+	}
+	/* Up, so that it shows as it works; packets arrive either way. */
+	err = dev_open(dev, NULL);
+	rtnl_unlock();
+	if (err)
+		pr_warn("%s: cannot set up: %d\n", dev->name, err);
+	nn->dev = dev;
+	return 0;
+}
+
+void nfsec_dev_destroy(struct nfsec_net *nn)
+{
+	if (!nn->dev)
+		return;
+	/* Also flushes the backlogs of packets re-injected on it. */
+	unregister_netdev(nn->dev);
+	nn->dev = NULL;
+}
+
+/*
+ * Hand a decapsulated, checked packet (data at its IP header, skb->protocol
+ * set) to the stack as if it arrived on nfsec0. Any context; consumes @skb.
+ * Returns false if the backlog dropped it.
+ */
+bool nfsec_dev_rx(struct nfsec_net *nn, struct sk_buff *skb)
+{
+	struct net_device *dev = nn->dev;
+	unsigned int len = skb->len;
+
+	skb_orphan(skb);
+	skb_dst_drop(skb);
+	/* The inner flow is a new flow for conntrack (as in XFRM tunnels). */
+	nf_reset_ct(skb);
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	skb->skb_iif = dev->ifindex;
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	skb->mac_len = 0;
+	skb_clear_hash(skb);
+	if (netif_rx(skb) != NET_RX_SUCCESS) {
+		DEV_STATS_INC(dev, rx_dropped);
+		return false;
+	}
+	dev_sw_netstats_rx_add(dev, len);
+	return true;
+}

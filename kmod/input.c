@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Inbound IPsec processing (RFC 4301 §5.2): an ESP or AH packet addressed to
+ * this host, from the SAD lookup to the inner packet re-entering the stack on
+ * the namespace's nfsec device.
+ *
+ *   1. the SA, by SPI, destination and protocol (sad.c, RCU, no lock). A
+ *      packet for no SA of nfsec's goes on to the SPD like any packet: nfsec
+ *      with an empty SAD is transparent (the kernel's own XFRM may be the
+ *      receiver);
+ *   2. the transform (esp.c, ah.c): anti-replay check, ICV, replay window
+ *      update, trailer, decapsulation; possibly asynchronous;
+ *   3. the inner packet against the SA's selectors (RFC 4301 §5.2 step 4):
+ *      a peer cannot use its SA to inject traffic it did not negotiate;
+ *   4. re-injection on nfsec0 (device.c). The second pass through the hooks
+ *      checks the inbound SPD: a PROTECT entry is satisfied by arriving on
+ *      nfsec0, a DISCARD still discards.
+ *
+ * The same path serves ESP in UDP (RFC 3948) once encap.c has turned it back
+ * into ESP in IP.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "main.h"
+#include "input.h"
+#include "ah.h"
+#include "device.h"
+#include "esp.h"
+#include "nf_hooks.h"
+#include "sad.h"
+
+/* Does the decapsulated packet lie within what the SA was negotiated for? */
+static bool nfsec_input_selectors_ok(const struct nfsec_sa *sa,
+				     struct sk_buff *skb)
+{
+	struct nfsec_sa_sel pkt;
+	struct nfsec_tuple t;
+	unsigned int thoff;
+	u8 pf;
+
+	if (sa->sel.family == AF_UNSPEC && !sa->sel.proto &&
+	    !sa->sel.sport_hi && !sa->sel.dport_hi)
+		return true;
+	pf = skb->protocol == htons(ETH_P_IP) ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	memset(&t, 0, sizeof(t));
+	if (nfsec_parse(skb, pf, &t, &thoff))
+		return false;
+	nfsec_tuple_to_sa_sel(&t, &pkt);
+	return nfsec_sel_covers(&sa->sel, &pkt);
+}
+
+/* Where a transform continues, synchronously or from its completion. */
+static void nfsec_input_done(struct sk_buff *skb, struct nfsec_sa *sa,
+			     int err, void *ctx)
+{
+	struct nfsec_net *nn = ctx;
+
+	if (err) {
+		/* A TFC dummy packet (RFC 4303 §2.6) is no error. */
+		if (err != -ENODATA)
+			nfsec_stats_drop(nn->stats, NFSEC_DROP_XFORM);
+		kfree_skb(skb);
+		goto out;
+	}
+	if (!nfsec_input_selectors_ok(sa, skb)) {
+		nfsec_sa_count_drop(sa, NFSEC_SA_DROP_SELECTOR);
+		nfsec_stats_drop(nn->stats, NFSEC_DROP_XFORM);
+		kfree_skb(skb);
+		goto out;
+	}
+	if (!nfsec_dev_rx(nn, skb))
+		nfsec_stats_drop(nn->stats, NFSEC_DROP_BACKLOG);
+out:
+	nfsec_sa_put(sa);
+}
+
+/* Consumes @skb (data at its IP header) and the caller's reference. */
+static void nfsec_input_sa(struct nfsec_net *nn, struct nfsec_sa *sa,
+			   struct sk_buff *skb, unsigned int thoff)
+{
+	int err;
+
+	skb_set_transport_header(skb, thoff);
+	if (sa->proto == IPPROTO_ESP)
+		err = nfsec_esp_input(sa, skb, nfsec_input_done, nn);
+	else
+		err = nfsec_ah_input(sa, skb, nfsec_input_done, nn);
+	if (err != -EINPROGRESS)
+		nfsec_input_done(skb, sa, err, nn);
+}
+
+/* The inbound SA this ESP/AH header at @thoff names, with a reference. */
+static struct nfsec_sa *nfsec_input_lookup(struct nfsec_net *nn,
+					   struct sk_buff *skb,
+					   const struct nfsec_tuple *t,
+					   unsigned int thoff)
+{
+	/* ESP: the SPI comes first; AH: after next header, length, reserved. */
+	unsigned int off = thoff + (t->proto == IPPROTO_AH ? 4 : 0);
+	union nfsec_addr daddr;
+	__be32 spi;
+
+	if (skb_copy_bits(skb, off, &spi, sizeof(spi)))
+		return NULL;
+	if (t->family == AF_INET)
+		daddr.a4 = t->dst.ip;
+	else
+		daddr.a6 = t->dst.in6;
+	return nfsec_sad_lookup_in(nn->sad, spi, t->family, &daddr, t->proto);
+}
+
+/*
+ * LOCAL_IN, for an ESP or AH packet (under RCU, BHs off; skb->data at the IP
+ * header). NF_STOLEN if nfsec has its SA, else NF_ACCEPT: on to the SPD.
+ */
+unsigned int nfsec_input(struct nfsec_net *nn, struct sk_buff *skb,
+			 const struct nfsec_tuple *t, unsigned int thoff)
+{
+	struct nfsec_sa *sa;
+
+	sa = nfsec_input_lookup(nn, skb, t, thoff);
+	if (!sa)
+		return NF_ACCEPT;
+	nfsec_input_sa(nn, sa, skb, thoff);
+	return NF_STOLEN;
+}
+
+/* ESP that arrived in UDP, now ESP in IP (encap.c); consumes @skb. */
+void nfsec_input_encap(struct net *net, struct sk_buff *skb)
+{
+	struct nfsec_net *nn = nfsec_net(net);
+	struct nfsec_tuple t = {};
+	struct nfsec_sa *sa;
+	unsigned int thoff;
+	u8 pf;
+
+	pf = ip_hdr(skb)->version == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	if (nfsec_parse(skb, pf, &t, &thoff) || t.proto != IPPROTO_ESP ||
+	    t.opaque) {
+		nfsec_stats_drop(nn->stats, NFSEC_DROP_MALFORMED);
+		kfree_skb(skb);
+		return;
+	}
+	sa = nfsec_input_lookup(nn, skb, &t, thoff);
+	if (!sa) {
+		/* No one else takes ESP from nfsec's UDP socket. */
+		nfsec_stats_drop(nn->stats, NFSEC_DROP_NO_SA);
+		kfree_skb(skb);
+		return;
+	}
+	nfsec_input_sa(nn, sa, skb, thoff);
+}
