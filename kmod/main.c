@@ -41,7 +41,7 @@ static int __net_init nfsec_net_init(struct net *net)
 	if (err)
 		goto free_spd;
 	nfsec_acquire_init(nn);
-	nn->sad = nfsec_sad_create(net, NULL, nn);
+	nn->sad = nfsec_sad_create(net, nfsec_genl_sa_expire, nn);
 	if (!nn->sad) {
 		err = -ENOMEM;
 		goto free_cache;

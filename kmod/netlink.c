@@ -19,12 +19,11 @@
 #include "spd.h"
 #include "acquire.h"
 
-static struct genl_family nfsec_genl_family;
 
 /* --- policies ------------------------------------------------------------ */
 
-static int nfsec_nl_validate_addr(const struct nlattr *attr,
-				  struct netlink_ext_ack *extack)
+int nfsec_nl_validate_addr(const struct nlattr *attr,
+			   struct netlink_ext_ack *extack)
 {
 	if (nla_len(attr) != 4 && nla_len(attr) != 16) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -47,8 +46,8 @@ static int nfsec_nl_validate_family(const struct nlattr *attr,
 	return 0;
 }
 
-static int nfsec_nl_validate_ipsec_proto(const struct nlattr *attr,
-					 struct netlink_ext_ack *extack)
+int nfsec_nl_validate_ipsec_proto(const struct nlattr *attr,
+				  struct netlink_ext_ack *extack)
 {
 	u8 proto = nla_get_u8(attr);
 
@@ -68,7 +67,7 @@ static const struct nla_policy nfsec_addr_nl_policy[NFSEC_ADDR_A_MAX + 1] = {
 	[NFSEC_ADDR_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
-static const struct nla_policy nfsec_sel_nl_policy[NFSEC_SEL_A_MAX + 1] = {
+const struct nla_policy nfsec_sel_nl_policy[NFSEC_SEL_A_MAX + 1] = {
 	[NFSEC_SEL_A_SRC] = NLA_POLICY_NESTED(nfsec_addr_nl_policy),
 	[NFSEC_SEL_A_DST] = NLA_POLICY_NESTED(nfsec_addr_nl_policy),
 	[NFSEC_SEL_A_PROTO] = { .type = NLA_U8 },
@@ -234,9 +233,8 @@ static int nfsec_nl_parse_port(struct nlattr **tb, int amin, int amax,
 	return 0;
 }
 
-static int nfsec_nl_parse_sel(const struct nlattr *nest,
-			      struct nfsec_policy_spec *spec, unsigned int *alen,
-			      struct netlink_ext_ack *extack)
+int nfsec_nl_parse_sel(const struct nlattr *nest, struct nfsec_policy_spec *spec,
+		       unsigned int *alen, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[NFSEC_SEL_A_MAX + 1];
 	struct nfsec_sel *sel = &spec->sel;
@@ -532,9 +530,8 @@ static int nfsec_nl_put_addr(struct sk_buff *skb, int type,
 	return 0;
 }
 
-static int nfsec_nl_put_sel(struct sk_buff *skb, int type,
-			    const struct nfsec_sel *sel, u16 family,
-			    const char *name)
+int nfsec_nl_put_sel(struct sk_buff *skb, int type, const struct nfsec_sel *sel,
+		     u16 family, const char *name)
 {
 	unsigned int alen = nfsec_alen(family);
 	struct nlattr *nest = nla_nest_start(skb, type);
@@ -1248,13 +1245,57 @@ static const struct genl_ops nfsec_genl_ops[] = {
 		.cmd = NFSEC_CMD_STATS_GET,
 		.doit = nfsec_nl_stats_get,
 	},
+	/* The SA commands, in netlink_sa.c. */
+	{
+		.cmd = NFSEC_CMD_SA_NEW,
+		.flags = GENL_ADMIN_PERM,
+		.doit = nfsec_nl_sa_new,
+		.policy = nfsec_sa_op_policy,
+		.maxattr = NFSEC_A_MAX,
+	},
+	{
+		.cmd = NFSEC_CMD_SA_UPDATE,
+		.flags = GENL_ADMIN_PERM,
+		.doit = nfsec_nl_sa_update,
+		.policy = nfsec_sa_update_op_policy,
+		.maxattr = NFSEC_A_MAX,
+	},
+	{
+		.cmd = NFSEC_CMD_SA_DEL,
+		.flags = GENL_ADMIN_PERM,
+		.doit = nfsec_nl_sa_del,
+		.policy = nfsec_sa_op_policy,
+		.maxattr = NFSEC_A_MAX,
+	},
+	{
+		/* Open to all, but keys only for CAP_NET_ADMIN (SHOW_KEYS). */
+		.cmd = NFSEC_CMD_SA_GET,
+		.doit = nfsec_nl_sa_get,
+		.dumpit = nfsec_nl_sa_dump,
+		.policy = nfsec_sa_get_op_policy,
+		.maxattr = NFSEC_A_MAX,
+	},
+	{
+		.cmd = NFSEC_CMD_SA_FLUSH,
+		.flags = GENL_ADMIN_PERM,
+		.doit = nfsec_nl_sa_flush,
+		.policy = nfsec_sa_op_policy,
+		.maxattr = NFSEC_A_MAX,
+	},
+	{
+		.cmd = NFSEC_CMD_SPI_ALLOC,
+		.flags = GENL_ADMIN_PERM,
+		.doit = nfsec_nl_spi_alloc,
+		.policy = nfsec_spi_op_policy,
+		.maxattr = NFSEC_A_MAX,
+	},
 };
 
 static const struct genl_multicast_group nfsec_genl_mcgrps[] = {
 	{ .name = NFSEC_MCGRP_EVENTS },
 };
 
-static struct genl_family nfsec_genl_family __ro_after_init = {
+struct genl_family nfsec_genl_family __ro_after_init = {
 	.name = NFSEC_GENL_NAME,
 	.version = NFSEC_GENL_VERSION,
 	.maxattr = NFSEC_A_MAX,

@@ -2,7 +2,10 @@
 #ifndef _NFSEC_NETLINK_H
 #define _NFSEC_NETLINK_H
 
+#include <net/genetlink.h>
+
 #include "spd.h"
+#include "netlink_sa.h"
 
 int nfsec_genl_init(void);
 void nfsec_genl_uninit(void);
@@ -10,5 +13,17 @@ void nfsec_genl_acquire_notify(struct nfsec_net *nn,
 			       const struct nfsec_policy *pol,
 			       const struct nfsec_tuple *t,
 			       const struct nfsec_sel *sel);
+
+/* Shared by netlink.c (policies) and netlink_sa.c (SAs). */
+extern struct genl_family nfsec_genl_family;
+extern const struct nla_policy nfsec_sel_nl_policy[NFSEC_SEL_A_MAX + 1];
+int nfsec_nl_validate_addr(const struct nlattr *attr,
+			   struct netlink_ext_ack *extack);
+int nfsec_nl_validate_ipsec_proto(const struct nlattr *attr,
+				  struct netlink_ext_ack *extack);
+int nfsec_nl_parse_sel(const struct nlattr *nest, struct nfsec_policy_spec *spec,
+		       unsigned int *alen, struct netlink_ext_ack *extack);
+int nfsec_nl_put_sel(struct sk_buff *skb, int type, const struct nfsec_sel *sel,
+		     u16 family, const char *name);
 
 #endif /* _NFSEC_NETLINK_H */

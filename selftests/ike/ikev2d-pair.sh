@@ -6,13 +6,15 @@
 # ECDSA, made here with the openssl command; every identity type in the
 # certificate's subjectAltName or subject); then with nfsec loaded and without
 # --no-kernel, the kernel interface: trap policies go in and come out
-# again, and a Child SA nfsec refuses (it has no SAD yet) is logged with
-# the kernel's reason and deleted towards the peer while the IKE SA stays.
+# again, the Child SA's two SAs are in both SADs (one side's outbound SA
+# is the other's inbound one, same keys) and go when the daemons stop; and
+# a Child SA nfsec refuses is logged with the kernel's reason and deleted
+# towards the peer while the IKE SA stays.
 #
 #   a: ikev2d  10.0.0.1 fd00::1 <--veth--> 10.0.0.2 fd00::2  b: ikev2d
 #
-# Traffic through the SAs needs nfsec's SAD; until then only the IKE
-# layer (and the error path of the SA install) is checked.
+# Traffic through the SAs needs the SAD wired to the hooks; until then the
+# IKE layer and the SAs' installation are checked.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ike-lib.sh"
 
@@ -132,7 +134,7 @@ check "no IKE SA on a" not_up "$top/psk/a"
 check "no IKE SA on b" not_up "$top/psk/b"
 ike_stop
 
-log "=== with nfsec: trap policies, and a Child SA the kernel refuses"
+log "=== with nfsec: trap policies, and the Child SA in both SADs"
 nfsec_load
 conf "$top/k/a" p 10.0.0.1 10.0.0.2 a.example b.example tunnel \
 	"local-ts 10.1.0.0/24 ; remote-ts 10.2.0.0/24 ; start trap"
@@ -155,19 +157,51 @@ else
 fi
 check "up" q ikectl "$top/k/a" up p
 wait_for 15 up_on "$top/k/a" p
-wait_for 15 grep -q "installing Child SA .* failed: nfsec refused" "$top/k/b/ikev2d.log"
-log "$(grep -m1 'installing Child SA' "$top/k/b/ikev2d.log")"
-wait_for 15 not_child "$top/k/a"
-wait_for 15 not_child "$top/k/b"
-check "the IKE SA stays on a" up_on "$top/k/a" p
-check "the IKE SA stays on b" up_on "$top/k/b" p
-check "a logged the kernel's refusal too" \
-	grep -q "installing Child SA .* failed: nfsec refused" "$top/k/a/ikev2d.log"
-check "each side told the other" grep -q "deleting Child SA" "$top/k/a/ikev2d.log"
+# "DIR SPI SRC DST AEAD KEY" of each SA of NS, sorted
+sas() { n "$1" ipsecctl -j --keys sa list | jq -r '"\(.dir) \(.spi_hex) \(.src) \(.dst) \(.aead.name) \(.aead.key)"' | sort; }
+two_sas() { [ "$(sas "$1" | wc -l)" = 2 ]; }
+wait_for 15 two_sas a
+wait_for 15 two_sas b
+log "a: $(sas a | cut -d' ' -f1-5 | tr '\n' ';')"
+check_eq "a and b have the Child SA: in and out" "in out in out" \
+	"$(echo $(sas a | cut -d' ' -f1) $(sas b | cut -d' ' -f1))"
+check_eq "a's outbound SA is b's inbound SA (SPI, addresses, AES-GCM key)" \
+	"$(sas a | grep '^out' | cut -d' ' -f2-)" "$(sas b | grep '^in' | cut -d' ' -f2-)"
+check_eq "b's outbound SA is a's inbound SA" \
+	"$(sas b | grep '^out' | cut -d' ' -f2-)" "$(sas a | grep '^in' | cut -d' ' -f2-)"
+check_eq "the tunnel runs 10.0.0.1 -> 10.0.0.2 with the first proposal" "10.0.0.1 10.0.0.2 rfc4106(gcm(aes))" \
+	"$(sas a | grep '^out' | cut -d' ' -f3-5)"
 ike_stop
+check_eq "a removed its SAs on exit" 0 "$(n a ipsecctl -j sa list | wc -l)"
+check_eq "b removed its SAs on exit" 0 "$(n b ipsecctl -j sa list | wc -l)"
 if [ $spd = 1 ]; then
 	check "a removed its trap policy on exit" \
 		sh -c "! ip netns exec a ipsecctl policy list | grep -qE '10\.2\.0\.0(/24|-10\.2\.0\.255)'"
 fi
+
+log "=== with nfsec: a Child SA the kernel refuses"
+# HMAC-SHA-1 is negotiable in IKE but not among nfsec's algorithms.
+conf "$top/r/a" p 10.0.0.1 10.0.0.2 a.example b.example tunnel \
+	"local-ts 10.1.0.0/24 ; remote-ts 10.2.0.0/24"
+conf "$top/r/b" p 10.0.0.2 10.0.0.1 b.example a.example tunnel \
+	"local-ts 10.2.0.0/24 ; remote-ts 10.1.0.0/24"
+sed -i 's/esp aes256gcm16, aes128-sha256/esp aes128-sha1/' "$top/r/a/ikev2d.conf" "$top/r/b/ikev2d.conf"
+ikev2d_start a "$top/r/a"
+ikev2d_start b "$top/r/b"
+check "up" q ikectl "$top/r/a" up p
+wait_for 15 up_on "$top/r/a" p
+wait_for 15 grep -q "installing Child SA .* failed: nfsec refused" "$top/r/b/ikev2d.log"
+log "$(grep -m1 'installing Child SA' "$top/r/b/ikev2d.log")"
+check "the kernel said why" grep -q "unknown algorithm NAME" "$top/r/b/ikev2d.log"
+wait_for 15 not_child "$top/r/a"
+wait_for 15 not_child "$top/r/b"
+check "the IKE SA stays on a" up_on "$top/r/a" p
+check "the IKE SA stays on b" up_on "$top/r/b" p
+check "a logged the kernel's refusal too" \
+	grep -q "installing Child SA .* failed: nfsec refused" "$top/r/a/ikev2d.log"
+check "each side told the other" grep -q "deleting Child SA" "$top/r/a/ikev2d.log"
+check_eq "no SA left on a" 0 "$(n a ipsecctl -j sa list | wc -l)"
+check_eq "no SA left on b" 0 "$(n b ipsecctl -j sa list | wc -l)"
+ike_stop
 
 rm -rf "$top"

@@ -36,9 +36,21 @@ SOL_NETLINK = 270
 NLA_F_NESTED = 0x8000
 
 CMD = dict(POLICY_NEW=1, POLICY_DEL=2, POLICY_GET=3, POLICY_FLUSH=4,
-           POLICY_REPLACE=5, POLICY_LOOKUP=6, STATS_GET=7, ACQUIRE=8)
+           POLICY_REPLACE=5, POLICY_LOOKUP=6, STATS_GET=7, ACQUIRE=8,
+           SA_NEW=9, SA_UPDATE=10, SA_DEL=11, SA_GET=12, SA_FLUSH=13,
+           SPI_ALLOC=14, EXPIRE=15)
 A_POLICY, A_POLICY_LIST, A_GENERATION, A_POLICY_COUNT, A_CHECK_ONLY = 1, 2, 3, 4, 5
 A_LOOKUP, A_STATS, A_ACQUIRE = 6, 7, 8
+A_SA, A_SA_PATH, A_SHOW_KEYS, A_SPI_MIN, A_SPI_MAX, A_EXPIRE = range(9, 15)
+(SA_SPI, SA_PROTO, SA_MODE, SA_DIR, SA_FAMILY, SA_SRC, SA_DST, SA_REQID, SA_SEL,
+ SA_AEAD, SA_ENC, SA_AUTH, SA_REPLAY_WINDOW, SA_FLAGS, SA_DF, SA_DSCP, SA_ENCAP,
+ SA_LIFETIME_SOFT, SA_LIFETIME_HARD, SA_TFC_PAD, SA_MTU, SA_SEQ, SA_STATS,
+ SA_CURRENT) = range(2, 26)
+ALG_NAME, ALG_KEY, ALG_ICV_BITS = 1, 2, 3
+ENCAP_SPORT, ENCAP_DPORT = 1, 2
+LFT_BYTES, LFT_PACKETS, LFT_ADD_SECONDS, LFT_USE_SECONDS = 2, 3, 4, 5
+PATH_FAMILY, PATH_SRC, PATH_DST, PATH_ENCAP = 1, 2, 3, 4
+SA_F_ESN, SA_F_DSCP_SET = 1, 2
 P_ID, P_DIR, P_PRIORITY, P_FAMILY, P_SEL, P_ACTION, P_IPSEC, P_STATS = range(1, 9)
 S_SRC, S_DST, S_PROTO, S_SPMIN, S_SPMAX, S_DPMIN, S_DPMAX = range(1, 8)
 S_ICMP_TYPE, S_ICMP_CODE, S_OPAQUE, S_NAME, S_PFP = range(8, 13)
@@ -75,6 +87,7 @@ def nest(t, *parts):
 def u8(t, v): return attr(t, struct.pack('B', v))
 def u16(t, v): return attr(t, struct.pack('H', v))
 def u32(t, v): return attr(t, struct.pack('I', v))
+def u64(t, v): return attr(t, struct.pack('Q', v))
 def flag(t): return attr(t, b'')
 def string(t, s): return attr(t, s.encode() + b'\0')
 
@@ -134,7 +147,13 @@ class Genl:
                 body = data[16:ln]
                 data = data[(ln + 3) & ~3:]
                 if t == NLMSG_DONE:
-                    return replies
+                    # A failed dump ends with its errno, and the extack
+                    # message right after it.
+                    err = -struct.unpack('i', body[:4])[0] if len(body) >= 4 else 0
+                    if err <= 0:
+                        return replies
+                    m = first(parse_attrs(body[4:]), 1) if fl & 0x200 else None
+                    raise NlError(err, m.rstrip(b'\0').decode() if m else '')
                 if t == NLMSG_ERROR:
                     err = -struct.unpack('i', body[:4])[0]
                     if err == 0:

@@ -84,38 +84,59 @@
  *   request: NFSEC_A_SA: nest nfsec_sa_attrs. Required: SPI, PROTO, MODE,
  *            DIR, FAMILY, SRC, DST and the algorithms (ESP: AEAD, or ENC
  *            with AUTH; AH: AUTH). An SPI reserved by NFSEC_CMD_SPI_ALLOC
- *            becomes this SA.
+ *            becomes this SA (an inbound SA with the reservation's SPI,
+ *            PROTO, FAMILY and DST). STATS and CURRENT are refused; DF and
+ *            DSCP need tunnel mode, ENCAP and TFC_PAD ESP, REPLAY_WINDOW
+ *            an inbound SA, SEQ an outbound one.
+ *   reply:   NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST }
+ *   errors:  EEXIST: an SA with this SPI, PROTO, FAMILY and DST exists
+ *            (or the SPI is reserved and the SA is outbound).
  *
  * NFSEC_CMD_SA_UPDATE (do, admin)
  *   Move a live SA to a new path (MOBIKE, a NAT mapping change): outer
  *   addresses and encapsulation ports change; SPI, keys, sequence numbers,
- *   replay state and counters stay.
+ *   replay state and counters stay. A transport-mode SA keeps its family.
  *   request: NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST } (the SA as it is
- *            now), NFSEC_A_SA_PATH: nest nfsec_sa_path_attrs (the new path)
+ *            now), NFSEC_A_SA_PATH: nest nfsec_sa_path_attrs (the new path:
+ *            FAMILY, SRC and DST required; ENCAP absent means none)
+ *   errors:  ESRCH: no such SA; EEXIST: another SA has the new identity.
  *
  * NFSEC_CMD_SA_DEL (do, admin)
- *   request: NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST }
+ *   request: NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST } (an SA or an SPI
+ *            reservation); ESRCH if there is none.
  *
  * NFSEC_CMD_SA_GET (do, dump)
  *   do request: NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST }
  *   dump request: optional NFSEC_A_SA: nest { PROTO } and/or { REQID }
- *   Both: NFSEC_A_SHOW_KEYS (flag, needs CAP_NET_ADMIN) includes the keys;
- *   without it no key is ever sent.
- *   reply: NFSEC_A_SA: nest nfsec_sa_attrs, with STATS and CURRENT
+ *   Both: NFSEC_A_SHOW_KEYS (flag, needs CAP_NET_ADMIN: EPERM) includes
+ *   the keys; without it no key is ever sent. SPI reservations are not SAs:
+ *   neither returned nor dumped (ESRCH). A dump's error comes in its
+ *   NLMSG_DONE, with the extack message.
+ *   reply: NFSEC_A_SA: nest nfsec_sa_attrs: the request's attributes as the
+ *          kernel holds them (algorithm NAMEs as the crypto API knows them,
+ *          ICV_BITS with defaults applied, REPLAY_WINDOW for inbound SAs,
+ *          SEQ for outbound ones, lifetimes with their set limits only),
+ *          plus STATS (every drop reason) and CURRENT. Dumps are marked
+ *          NLM_F_DUMP_INTR if the SAD changed meanwhile.
  *
  * NFSEC_CMD_SA_FLUSH (do, admin)
+ *   Delete every SA and SPI reservation (of one protocol).
  *   request: optional NFSEC_A_SA: nest { PROTO }
  *
  * NFSEC_CMD_SPI_ALLOC (do, admin)
- *   Reserve a free inbound SPI for an SA under negotiation. The reservation
- *   lapses after NFSEC_SPI_RESERVE_SECS unless an SA_NEW takes it.
+ *   Reserve a free inbound SPI for an SA under negotiation: unique among
+ *   the SAs and reservations of PROTO, whatever their destination. The
+ *   reservation lapses after NFSEC_SPI_RESERVE_SECS unless an SA_NEW takes
+ *   it.
  *   request: NFSEC_A_SA: nest { PROTO, FAMILY, DST }, optional
- *            NFSEC_A_SPI_MIN, NFSEC_A_SPI_MAX (default 0x100..0xffffffff)
+ *            NFSEC_A_SPI_MIN (>= 256), NFSEC_A_SPI_MAX (default
+ *            0x100..0xffffffff)
  *   reply:   NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST }
+ *   errors:  ENOSPC: every SPI of the range is taken.
  *
  * NFSEC_CMD_EXPIRE (event on NFSEC_MCGRP_EVENTS)
- *   NFSEC_A_EXPIRE: nest nfsec_expire_attrs. Soft: rekey now; hard: the SA
- *   is gone.
+ *   NFSEC_A_EXPIRE: nest nfsec_expire_attrs. Soft: rekey now (sent once);
+ *   hard: the SA is gone. Reservations that lapse send none.
  *
  * Attribute types
  * ---------------
@@ -141,8 +162,11 @@
 #define NFSEC_ALG_NAME_MAX	64
 /* The longest key, salt included, in bytes. */
 #define NFSEC_KEY_MAX		128
-/* The largest anti-replay window, in packets. */
+/* Anti-replay windows, in packets: 0 (off) or MIN..MAX. */
+#define NFSEC_REPLAY_WINDOW_MIN	32
 #define NFSEC_REPLAY_WINDOW_MAX	4096
+/* The window of an inbound SA whose request has no REPLAY_WINDOW. */
+#define NFSEC_REPLAY_WINDOW_DEFAULT	64
 /* How long an SPI reserved by NFSEC_CMD_SPI_ALLOC stays reserved. */
 #define NFSEC_SPI_RESERVE_SECS	60
 
@@ -462,7 +486,8 @@ enum nfsec_sa_flag {
  * NFSEC_DIR_OUT. SRC/DST are the outer addresses (tunnel mode) or the two
  * hosts (transport mode); an SA is identified by (SPI, PROTO, FAMILY, DST).
  * SEL restricts the inner traffic (checked after inbound processing); absent
- * is ANY. SPI is in host byte order here.
+ * is ANY. It takes addresses, PROTO and ports only, and in transport mode
+ * only addresses of FAMILY. SPI is in host byte order here; 0 is refused.
  */
 enum nfsec_sa_attrs {
 	NFSEC_SA_A_UNSPEC,
@@ -479,7 +504,8 @@ enum nfsec_sa_attrs {
 	NFSEC_SA_A_AEAD,		/* nest nfsec_alg_attrs */
 	NFSEC_SA_A_ENC,			/* nest nfsec_alg_attrs */
 	NFSEC_SA_A_AUTH,		/* nest nfsec_alg_attrs */
-	NFSEC_SA_A_REPLAY_WINDOW,	/* u32, packets, 0 = no anti-replay */
+	NFSEC_SA_A_REPLAY_WINDOW,	/* u32, packets, 0 = no anti-replay;
+					 * inbound only, absent: the default */
 	NFSEC_SA_A_FLAGS,		/* u32, enum nfsec_sa_flag */
 	NFSEC_SA_A_DF,			/* u8, enum nfsec_df */
 	NFSEC_SA_A_DSCP,		/* u8, 0..63, with NFSEC_SA_F_DSCP_SET */
@@ -499,9 +525,20 @@ enum nfsec_sa_attrs {
 
 /*
  * An algorithm: NAME as the kernel crypto API knows it (the names `ip xfrm`
- * uses: "rfc4106(gcm(aes))", "hmac(sha256)", "cbc(aes)", ...). KEY includes
- * the salt where the algorithm has one (RFC 4106: 4 bytes at the end).
- * ICV_BITS: the AEAD tag or the truncated HMAC length.
+ * uses). KEY includes the salt where the algorithm has one (RFC 4106: 4
+ * bytes at the end). ICV_BITS: the AEAD tag or the truncated HMAC length.
+ * What the module implements, with KEY lengths (salt included) and ICVs:
+ *
+ *   AEAD rfc4106(gcm(aes))              20, 28, 36    64, 96, 128 (default)
+ *   AEAD rfc4543(gcm(aes)) (GMAC)       20, 28, 36    128
+ *   AEAD rfc7539esp(chacha20,poly1305)  36            128
+ *   ENC  cbc(aes)                       16, 24, 32    (no ICV_BITS)
+ *   ENC  ecb(cipher_null)               0 (KEY may be absent)
+ *   AUTH hmac(sha256)                   32            96..256, default 128
+ *   AUTH hmac(sha384)                   48            96..384, default 192
+ *   AUTH hmac(sha512)                   64            96..512, default 256
+ *
+ * HMAC truncations are whole 32-bit words; the defaults are RFC 4868's.
  */
 enum nfsec_alg_attrs {
 	NFSEC_ALG_A_UNSPEC,
@@ -523,7 +560,10 @@ enum nfsec_encap_attrs {
 };
 #define NFSEC_ENCAP_A_MAX (__NFSEC_ENCAP_A_MAX - 1)
 
-/* Lifetime limits (0 or absent: none), or what was consumed (CURRENT). */
+/*
+ * Lifetime limits (0 or absent: none; seconds at most 2^32 - 1; a soft limit
+ * not above its hard one), or what was consumed (CURRENT).
+ */
 enum nfsec_lifetime_attrs {
 	NFSEC_LIFETIME_A_UNSPEC,
 	NFSEC_LIFETIME_A_PAD,

@@ -187,14 +187,15 @@ int nfsec_alg_check(const struct nfsec_alg *a, enum nfsec_alg_kind kind,
 			 a->name, a->icv_bits);
 		return NFSEC_ALG_BAD_ICV;
 	}
+	/* An ICV is whole 32-bit words: AH's ICV field is (RFC 4302 2.6). */
 	if (a->icv_bits < ai->icv_min || a->icv_bits > ai->icv_max ||
-	    a->icv_bits % 8) {
+	    a->icv_bits % 32) {
 		if (ai->icv_min == ai->icv_max)
 			snprintf(why, whylen, "%s ICV is %u bits; it must be %u",
 				 a->name, a->icv_bits, ai->icv_min);
 		else
 			snprintf(why, whylen,
-				 "%s %s is %u bits; it must be a multiple of 8 from %u to %u",
+				 "%s %s is %u bits; it must be a multiple of 32 from %u to %u",
 				 a->name, kind == NFSEC_ALG_AUTH ? "truncation" : "ICV",
 				 a->icv_bits, ai->icv_min, ai->icv_max);
 		return NFSEC_ALG_BAD_ICV;
@@ -368,6 +369,8 @@ int nfsec_sa_check(const struct nfsec_sa *sa, char *why, size_t whylen)
 	NEED(!(sa->flags & NFSEC_SA_F_ESN) || sa->dir == NFSEC_DIR_OUT ||
 	     !sa->has_replay_window || sa->replay_window,
 	     "esn on an inbound SA needs a replay window");
+	NEED(sa->dir == NFSEC_DIR_IN || !sa->has_replay_window,
+	     "replay-window is for inbound SAs");
 	if (sa->has_soft && sa->has_hard) {
 		const uint64_t *s = &sa->soft.bytes, *h = &sa->hard.bytes;
 		static const char *const kinds[] = {

@@ -113,11 +113,12 @@ static void remove_installed(struct daemon *d, struct installed *in)
 	for (size_t i = 0; i < in->n_policy; i++)
 		if (kernel_policy_del(d->kernel, in->policy[i], &err))
 			log_warn("removing nfsec policy %u: %s", in->policy[i], err.msg);
+	/* ESRCH: the SA is gone already (a hard expiry). */
 	if (in->spi_in && kernel_sa_del(d->kernel, in->spi_in, in->family, in->local, &err) &&
-	    err.error != -ENOENT)
+	    err.error != -ESRCH)
 		log_warn("removing SA %08x: %s", in->spi_in, err.msg);
 	if (in->spi_out && kernel_sa_del(d->kernel, in->spi_out, in->family, in->remote, &err) &&
-	    err.error != -ENOENT)
+	    err.error != -ESRCH)
 		log_warn("removing SA %08x: %s", in->spi_out, err.msg);
 }
 

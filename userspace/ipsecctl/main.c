@@ -97,7 +97,7 @@ void report_ipc_error(const char *cmd, const struct ipc_err *e)
 	if (e->nl.msg[0] && e->nl.error && strcmp(msg, strerror(-e->nl.error)))
 		fprintf(stderr, " [%s]", strerror(-e->nl.error));
 	if (e->nl.error == -EPERM)
-		fprintf(stderr, "; changing the SPD needs CAP_NET_ADMIN");
+		fprintf(stderr, "; changes, and keys, need CAP_NET_ADMIN");
 	if (e->nl.error == -EOPNOTSUPP && !e->where[0])
 		fprintf(stderr, "; the loaded nfsec module does not implement this command");
 	fputc('\n', stderr);

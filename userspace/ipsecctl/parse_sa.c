@@ -168,8 +168,17 @@ static int kw_reqid(struct sa_words *w, int i)
 
 static int kw_replay(struct sa_words *w, int i)
 {
+	int next = u32_word(w, i, 0, NFSEC_REPLAY_WINDOW_MAX,
+			    &w->sa->replay_window);
+
+	/* The kernel's bitmap holds at least 32 packets. */
+	if (next > 0 && w->sa->replay_window &&
+	    w->sa->replay_window < NFSEC_REPLAY_WINDOW_MIN)
+		return parse_fail(w->e, i + 1, "bad replay-window \"%s\": expected 0 (off) or %u-%u",
+			    w->argv[i + 1], NFSEC_REPLAY_WINDOW_MIN,
+			    NFSEC_REPLAY_WINDOW_MAX);
 	w->sa->has_replay_window = true;
-	return u32_word(w, i, 0, NFSEC_REPLAY_WINDOW_MAX, &w->sa->replay_window);
+	return next;
 }
 
 static int kw_esn(struct sa_words *w, int i)

@@ -238,6 +238,7 @@ static const struct bad_case bad_adds[] = {
 	{ "mode beet", "expected tunnel or transport", "beet" },
 	{ "reqid -1", "bad reqid", "-1" },
 	{ "replay-window 4097", "expected a number 0-4096", "4097" },
+	{ "replay-window 16", "expected 0 (off) or 32-4096", "16" },
 	{ "tfc 70000", "bad tfc", "70000" },
 	{ "mtu 10", "expected 0 (from the route) or 68-65535", "10" },
 	{ "df maybe", "expected copy, set or clear", "maybe" },
@@ -259,10 +260,10 @@ static const struct bad_case bad_adds[] = {
 	{ "enc des " K16, "unknown enc algorithm \"des\"", "des" },
 	{ "enc hmac(sha256) " K32, "hmac(sha256) is an auth algorithm, not enc", "hmac(sha256)" },
 	{ "enc aes256-sha256 " K32, "aes256-sha256 needs 64 bytes (a 32-byte cbc(aes) key, then a 32-byte hmac(sha256) key), not 32", K32 },
-	{ "enc aes256-sha256 " K32 K32 " 64", "truncation is 64 bits; it must be a multiple of 8 from 96 to 256", "64" },
+	{ "enc aes256-sha256 " K32 K32 " 64", "truncation is 64 bits; it must be a multiple of 32 from 96 to 256", "64" },
 	{ "auth hmac(sha256) " K16, "hmac(sha256) key is 16 bytes; it needs 32", K16 },
-	{ "auth hmac(sha256) " K32 " 100", "must be a multiple of 8 from 96 to 256", "100" },
-	{ "auth hmac(sha256) " K32 " 512", "must be a multiple of 8 from 96 to 256", "512" },
+	{ "auth hmac(sha256) " K32 " 100", "must be a multiple of 32 from 96 to 256", "100" },
+	{ "auth hmac(sha256) " K32 " 512", "must be a multiple of 32 from 96 to 256", "512" },
 	{ "auth hmac(md5) " K16, "unknown auth algorithm \"hmac(md5)\" (known: hmac(sha256), hmac(sha384), hmac(sha512))", "hmac(md5)" },
 	{ "auth sha256 " K32 " auth sha256 " K32, "\"auth\" given twice", "auth" },
 	{ "sel", "\"sel\" needs src, dst, proto, sport or dport after it", "sel" },
@@ -296,6 +297,7 @@ static const struct bad_case bad_adds[] = {
 	{ BASE "aead aes128gcm16 " K20 " df set", "df and dscp apply to tunnel mode only", "" },
 	{ BASE "aead aes128gcm16 " K20 " lifetime soft bytes 100 hard bytes 50", "soft bytes lifetime (100) is beyond the hard one (50)", "" },
 	{ "dir in spi 1 src 192.0.2.1 dst 192.0.2.2 ipsec esp mode transport aead aes128gcm16 " K20 " esn replay-window 0", "esn on an inbound SA needs a replay window", "" },
+	{ BASE "aead aes128gcm16 " K20 " replay-window 64", "replay-window is for inbound SAs", "" },
 };
 
 static void test_add_errors(void **state)
