@@ -23,6 +23,8 @@
 #include <linux/nfsec.h>
 
 #include "main.h"
+#include "acquire.h"
+#include "encap.h"
 #include "netlink.h"
 #include "sad.h"
 
@@ -1117,6 +1119,13 @@ int nfsec_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	err = nfsec_nl_parse_sa(attr, cfg, info->extack);
 	if (err)
 		goto out;
+	/* ESP in UDP for us arrives on a socket on the SA's local port. */
+	if (cfg->dir == NFSEC_DIR_IN && cfg->path.encap_dport) {
+		err = nfsec_encap_ensure(nn, cfg->path.family,
+					 cfg->path.encap_dport, info->extack);
+		if (err)
+			goto out;
+	}
 	sa = nfsec_sa_create(nn->sad, cfg);
 	if (IS_ERR(sa)) {
 		err = PTR_ERR(sa);
@@ -1131,7 +1140,9 @@ int nfsec_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 				    "an SA with this SPI, DST and PROTO exists");
 		goto out;
 	}
-	/* lead: release held packets here */
+	/* Packets held for an ACQUIRE of this SA's policies go out now. */
+	if (cfg->dir == NFSEC_DIR_OUT)
+		nfsec_acquire_release(nn, cfg->reqid);
 	err = nfsec_nl_reply_id(info, NFSEC_CMD_SA_NEW, cfg->spi, cfg->proto,
 				cfg->path.family, &cfg->path.daddr);
 out:
@@ -1177,7 +1188,7 @@ int nfsec_nl_sa_update(struct sk_buff *skb, struct genl_info *info)
 	struct nfsec_sa_path path;
 	struct nfsec_nl_sa_id id;
 	struct nfsec_sa *sa;
-	u8 mode;
+	u8 mode, dir;
 	int err;
 
 	err = nfsec_nl_sa_id_req(info, NFSEC_SA_ID_ATTRS, NFSEC_SA_ID_ATTRS,
@@ -1203,7 +1214,14 @@ int nfsec_nl_sa_update(struct sk_buff *skb, struct genl_info *info)
 		return -ESRCH;
 	}
 	mode = sa->mode;
+	dir = sa->dir;
 	nfsec_sa_put(sa);
+	if (dir == NFSEC_DIR_IN && path.encap_dport) {
+		err = nfsec_encap_ensure(nn, path.family, path.encap_dport,
+					 info->extack);
+		if (err)
+			return err;
+	}
 	/* In transport mode the outer header is the packet's own. */
 	if (mode == NFSEC_MODE_TRANSPORT && path.family != id.family) {
 		NL_SET_ERR_MSG_ATTR(info->extack, pattr,
