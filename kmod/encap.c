@@ -209,12 +209,20 @@ int nfsec_encap_ensure(struct nfsec_net *nn, u16 family, __be16 port,
 {
 	struct nfsec_encap_sock *es;
 	struct socket *sock;
+	unsigned int i;
 	int err = 0;
 
 	mutex_lock(&nn->encap_lock);
 	list_for_each_entry(es, &nn->encap_socks, list) {
 		if (es->family == family && es->port == port)
 			goto unlock;
+	}
+	for (i = 0; i < NFSEC_ENCAP_PORTS && nn->encap_ports[i]; i++)
+		;
+	if (i == NFSEC_ENCAP_PORTS) {
+		NL_SET_ERR_MSG(extack, "too many ESP-in-UDP ports in this namespace");
+		err = -ENOSPC;
+		goto unlock;
 	}
 	es = kzalloc(sizeof(*es), GFP_KERNEL);
 	if (!es) {
@@ -237,9 +245,28 @@ int nfsec_encap_ensure(struct nfsec_net *nn, u16 family, __be16 port,
 	es->family = family;
 	es->port = port;
 	list_add(&es->list, &nn->encap_socks);
+	/* Both families share the slot: the hook only asks "is it ours". */
+	if (!nfsec_encap_port(nn, port))
+		WRITE_ONCE(nn->encap_ports[i], port);
 unlock:
 	mutex_unlock(&nn->encap_lock);
 	return err;
+}
+
+/* Does UDP @port (network order) carry nfsec's ESP in UDP? Lockless. */
+bool nfsec_encap_port(const struct nfsec_net *nn, __be16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < NFSEC_ENCAP_PORTS; i++) {
+		__be16 p = READ_ONCE(nn->encap_ports[i]);
+
+		if (!p)
+			break;
+		if (p == port)
+			return true;
+	}
+	return false;
 }
 
 /* Namespace exit, after the hooks are gone and before the SAD. */

@@ -32,5 +32,6 @@ struct netlink_ext_ack;
 int nfsec_encap_ensure(struct nfsec_net *nn, u16 family, __be16 port,
 		       struct netlink_ext_ack *extack);
 void nfsec_encap_close_all(struct nfsec_net *nn);
+bool nfsec_encap_port(const struct nfsec_net *nn, __be16 port);
 
 #endif /* _NFSEC_ENCAP_H */

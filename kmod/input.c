@@ -28,6 +28,7 @@
 #include "input.h"
 #include "ah.h"
 #include "device.h"
+#include "encap.h"
 #include "esp.h"
 #include "nf_hooks.h"
 #include "sad.h"
@@ -124,6 +125,47 @@ unsigned int nfsec_input(struct nfsec_net *nn, struct sk_buff *skb,
 	sa = nfsec_input_lookup(nn, skb, t, thoff);
 	if (!sa)
 		return NF_ACCEPT;
+	nfsec_input_sa(nn, sa, skb, thoff);
+	return NF_STOLEN;
+}
+
+/*
+ * LOCAL_IN, a UDP datagram to one of nfsec's ESP-in-UDP ports (RFC 3948;
+ * under RCU, BHs off): ESP goes to its SA here, before the SPD, which would
+ * take it for clear-text UDP; IKE (the non-ESP marker) goes on to the SPD
+ * and the socket; a NAT keepalive is eaten. NF_ACCEPT, NF_STOLEN or NF_DROP.
+ */
+unsigned int nfsec_input_udp(struct nfsec_net *nn, struct sk_buff *skb,
+			     const struct nfsec_tuple *t, unsigned int thoff)
+{
+	struct nfsec_tuple esp = *t;
+	struct nfsec_sa *sa;
+
+	skb_set_transport_header(skb, thoff);
+	switch (nfsec_encap_classify(skb)) {
+	case NFSEC_ENCAP_IKE:
+		return NF_ACCEPT;
+	case NFSEC_ENCAP_KEEPALIVE:
+		consume_skb(skb);
+		return NF_STOLEN;
+	case NFSEC_ENCAP_ESP:
+		break;
+	default:
+		nfsec_stats_drop(nn->stats, NFSEC_DROP_MALFORMED);
+		return NF_DROP;
+	}
+	/* Now ESP in IP, the ESP header where the UDP header was. */
+	if (nfsec_encap_strip(skb)) {
+		nfsec_stats_drop(nn->stats, NFSEC_DROP_MALFORMED);
+		return NF_DROP;
+	}
+	esp.proto = IPPROTO_ESP;
+	sa = nfsec_input_lookup(nn, skb, &esp, thoff);
+	if (!sa) {
+		/* No one else takes ESP from nfsec's UDP port. */
+		nfsec_stats_drop(nn->stats, NFSEC_DROP_NO_SA);
+		return NF_DROP;
+	}
 	nfsec_input_sa(nn, sa, skb, thoff);
 	return NF_STOLEN;
 }

@@ -10,6 +10,8 @@ struct nfsec_tuple;
 
 unsigned int nfsec_input(struct nfsec_net *nn, struct sk_buff *skb,
 			 const struct nfsec_tuple *t, unsigned int thoff);
+unsigned int nfsec_input_udp(struct nfsec_net *nn, struct sk_buff *skb,
+			     const struct nfsec_tuple *t, unsigned int thoff);
 void nfsec_input_encap(struct net *net, struct sk_buff *skb);
 
 #endif /* _NFSEC_INPUT_H */

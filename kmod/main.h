@@ -12,6 +12,8 @@
 
 struct nfsec_spd_cache;
 struct nfsec_sad;
+
+#define NFSEC_ENCAP_PORTS	8	/* ESP-in-UDP ports per namespace */
 struct net_device;
 struct sock;
 
@@ -33,6 +35,7 @@ struct nfsec_net {
 	struct sock *xmit_sk6;
 	struct mutex encap_lock;	/* encap_socks */
 	struct list_head encap_socks;	/* ESP in UDP, see encap.c */
+	__be16 encap_ports[NFSEC_ENCAP_PORTS];	/* their ports, for the hook */
 };
 
 extern unsigned int nfsec_net_id;

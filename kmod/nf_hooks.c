@@ -36,6 +36,7 @@
 #include "nf_hooks.h"
 #include "spd_cache.h"
 #include "acquire.h"
+#include "encap.h"
 #include "input.h"
 #include "output.h"
 
@@ -221,6 +222,13 @@ static unsigned int nfsec_hook(void *priv, struct sk_buff *skb,
 	if (dir == NFSEC_DIR_IN && !protected && !t.opaque &&
 	    (t.proto == IPPROTO_ESP || t.proto == IPPROTO_AH)) {
 		verdict = nfsec_input(nn, skb, &t, thoff);
+		if (verdict != NF_ACCEPT)
+			goto out;
+	}
+	/* ESP in UDP (RFC 3948) is IPsec too, not UDP for the SPD. */
+	if (dir == NFSEC_DIR_IN && !protected && !t.opaque &&
+	    t.proto == IPPROTO_UDP && nfsec_encap_port(nn, htons(t.dport))) {
+		verdict = nfsec_input_udp(nn, skb, &t, thoff);
 		if (verdict != NF_ACCEPT)
 			goto out;
 	}

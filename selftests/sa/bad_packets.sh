@@ -88,7 +88,8 @@ capture() { # FILE A PROTO
 # Send FILE's packet from b, as it is (none) or mangled: flip, truncate, spi, short.
 inject() { # FILE MODE PROTO
 	n b python3 - "$@" <<'EOPY'
-import sys
+import logging, sys
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import rdpcap, send, IP, IPv6, raw
 pkt = rdpcap(sys.argv[1])[0]
 ip = pkt[IP] if IP in pkt else pkt[IPv6]

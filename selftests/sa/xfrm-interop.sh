@@ -129,7 +129,7 @@ for entry in "${algs[@]}"; do
 				sh -c "ip netns exec a ping -q -c 2 -W 2 -s 3000 $B >/dev/null &&
 				       ip netns exec b ping -q -c 2 -W 2 -s 3000 $A >/dev/null"
 			check "$what: a don't-fragment ping over the inner MTU gets ICMP too-big" \
-				sh -c "ip netns exec a ping -c 1 -W 2 -M do -s 1460 $B | grep -qi 'too long\|too big\|mtu'"
+				sh -c "ip netns exec a ping -c 1 -W 2 -M do -s 1460 $B 2>&1 | grep -qi 'too long\|too big\|mtu'"
 			port=$((port + 1))
 			check "$what: TCP 300 kB nfsec -> XFRM" bulk_ok a b "$B" $port 300000
 			port=$((port + 1))
