@@ -10,7 +10,6 @@
 # b's XFRM sends real ESP/AH to a; b captures it and sends it again, mangled,
 # through a raw socket (scapy).
 #
-# nfsec-test: debug
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../spd/traffic.bash"
 trap '_traffic_cleanup; _cleanup' EXIT
