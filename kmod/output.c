@@ -351,6 +351,8 @@ static int nfsec_output_fragment(struct nfsec_net *nn, struct sk_buff *skb,
 		err = ip_do_fragment(nn->net, skb->sk, skb,
 				     nfsec_output_collect);
 	} else {
+		/* ip6_fragment() refuses a size above the route's MTU. */
+		mtu = min(mtu, dst_mtu(skb_dst(skb)));
 		IP6CB(skb)->frag_max_size = max(mtu, IPV6_MIN_MTU);
 		/* ip6_fragment() itself is not exported; the stub is. */
 		err = ipv6_stub->ipv6_fragment(nn->net, skb->sk, skb,
