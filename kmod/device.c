@@ -18,6 +18,8 @@
 #include <linux/if_arp.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <net/addrconf.h>
+#include <net/if_inet6.h>
 #include <net/netfilter/nf_conntrack.h>
 
 #include "main.h"
@@ -68,6 +70,24 @@ static void nfsec_dev_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 }
 
+/*
+ * IPv6 must be on for nfsec0 (ip6_rcv() drops packets for a device without
+ * it) but nothing may be sent from it: no link-local address, hence no DAD
+ * and no MLD for it, and no router solicitation. Under RTNL.
+ */
+static void nfsec_dev_quiet_ipv6(struct net_device *dev)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct inet6_dev *idev = __in6_dev_get(dev);
+
+	if (!idev)
+		return;
+	idev->cnf.addr_gen_mode = IN6_ADDR_GEN_MODE_NONE;
+	idev->cnf.rtr_solicits = 0;
+	idev->cnf.accept_dad = 0;
+#endif
+}
+
 int nfsec_dev_create(struct nfsec_net *nn)
 {
 	struct net_device *dev;
@@ -84,7 +104,8 @@ int nfsec_dev_create(struct nfsec_net *nn)
 		free_netdev(dev);
 		return err;
 	}
-	/* Up, so that it shows as it works; packets arrive either way. */
+	nfsec_dev_quiet_ipv6(dev);
+	/* Up: the backlog drops packets for a device that is down. */
 	err = dev_open(dev, NULL);
 	rtnl_unlock();
 	if (err)
