@@ -75,11 +75,15 @@ capture() { # FILE A PROTO
 			chain c { type filter hook prerouting priority -500; meta l4proto { esp, ah } drop; }
 		}
 	EOF
-	n b timeout 10 tcpdump -q -i eth-a -c 1 -w "$1" "$3" 2>/dev/null &
+	n b timeout 20 tcpdump -q -i eth-a -c 1 -w "$1" "$3" 2>/dev/null &
 	_bg+=($!)
-	sleep 1
-	echo hello | n b socat -u - "UDP$pf:$(_sockaddr "$2"):9999"
-	wait "${_bg[-1]}"
+	# tcpdump starts slowly on a loaded TCG guest: send until it has one.
+	for _ in $(seq 40); do
+		echo hello | n b socat -u - "UDP$pf:$(_sockaddr "$2"):9999"
+		sleep 0.5
+		kill -0 "${_bg[-1]}" 2>/dev/null || break
+	done
+	wait "${_bg[-1]}" || true
 	n a nft delete table inet capture
 	test -s "$1"
 }
