@@ -149,18 +149,16 @@ static void nfsec_output_done(struct sk_buff *skb, struct nfsec_sa *sa,
 	nfsec_sa_put(sa);
 }
 
-/* Encrypt one packet (not GSO) whose dst is already the outer route. */
+/*
+ * Encrypt one packet (not GSO) whose dst is already the outer route. Takes
+ * over a reference on @sa: the packet's own, which an asynchronous request
+ * keeps until its completion.
+ */
 static void nfsec_output_one(struct nfsec_net *nn, struct nfsec_sa *sa,
 			     struct sk_buff *skb)
 {
 	int err;
 
-	/* The packet's own reference, handed to an asynchronous request. */
-	if (!nfsec_sa_get(sa)) {
-		nfsec_stats_drop(nn->stats, NFSEC_DROP_NO_SA);
-		kfree_skb(skb);
-		return;
-	}
 	if (sa->proto == IPPROTO_ESP)
 		err = nfsec_esp_output(sa, skb, nfsec_output_done, nn);
 	else
@@ -430,10 +428,11 @@ static int nfsec_output_split(struct nfsec_net *nn, struct nfsec_sa *sa,
 
 /* --- the entry point -------------------------------------------------- */
 
-/* Consumes @skb; the caller's reference on @sa stays the caller's. */
+/* Consumes @skb and the caller's reference on @sa. */
 static void nfsec_output_sa(struct nfsec_net *nn, struct nfsec_sa *sa,
 			    struct sk_buff *skb)
 {
+	struct nfsec_sa *sa_ref = sa;	/* the lookup's, until handed on */
 	unsigned int mtu, inner_mtu;
 	struct dst_entry *dst;
 	struct sk_buff_head q;
@@ -444,7 +443,7 @@ static void nfsec_output_sa(struct nfsec_net *nn, struct nfsec_sa *sa,
 		/* Conntrack dropped it (a clash it could not resolve). */
 		nfsec_stats_drop(nn->stats, NFSEC_DROP_NOMEM);
 		kfree_skb(skb);
-		return;
+		goto out;
 	}
 #endif
 	nf_reset_ct(skb);
@@ -453,7 +452,7 @@ static void nfsec_output_sa(struct nfsec_net *nn, struct nfsec_sa *sa,
 	if (IS_ERR_OR_NULL(dst)) {
 		nfsec_stats_drop(nn->stats, NFSEC_DROP_NO_ROUTE);
 		kfree_skb(skb);
-		return;
+		goto out;
 	}
 	mtu = nfsec_output_path_mtu(sa, dst, skb);
 	inner_mtu = nfsec_output_inner_mtu(sa, mtu,
@@ -466,9 +465,20 @@ static void nfsec_output_sa(struct nfsec_net *nn, struct nfsec_sa *sa,
 	while ((skb = __skb_dequeue(&q))) {
 		skb_dst_drop(skb);
 		skb_dst_set(skb, dst_clone(dst));
+		/*
+		 * The last packet (the only one, unless GSO or fragments)
+		 * takes the lookup's reference: no second atomic on the
+		 * shared refcount per packet.
+		 */
+		if (!skb_queue_empty(&q))
+			refcount_inc(&sa->ref);
+		else
+			sa_ref = NULL;
 		nfsec_output_one(nn, sa, skb);
 	}
 	dst_release(dst);
+out:
+	nfsec_sa_put(sa_ref);
 }
 
 /*
@@ -493,6 +503,5 @@ unsigned int nfsec_output(struct nfsec_net *nn, const struct nfsec_spd *spd,
 	if (!sa)
 		return nfsec_acquire(nn, spd, pol, t, skb);
 	nfsec_output_sa(nn, sa, skb);
-	nfsec_sa_put(sa);
 	return NF_STOLEN;
 }
