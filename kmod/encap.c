@@ -7,10 +7,14 @@
  * non-ESP marker, four zero bytes) goes on to the socket; NAT keepalives
  * (a single 0xff) are eaten.
  *
- * nfsec_encap_open() makes a kernel socket per namespace and family. The
- * hook works on any UDP socket, so the IKE daemon's own port-4500 socket can
- * get it instead (the netlink layer would look the socket up from a file
- * descriptor): then IKE keeps arriving on the daemon's socket.
+ * nfsec_encap_ensure() opens such a kernel socket for each local port an
+ * inbound SA needs; its main job is to own the port. The datagrams are
+ * normally taken earlier, at LOCAL_IN (nfsec_input_udp()), because the SPD
+ * there would otherwise see ESP in UDP as clear-text UDP; the socket's hook
+ * gets what slips past (a datagram that arrived while its port was being
+ * registered). The hook works on any UDP socket, so an IKE daemon's own
+ * port-4500 socket could get it instead (not done yet: the netlink layer
+ * would look the socket up from a file descriptor).
  *
  * The send side is in esp.c: an SA whose path has encapsulation ports gets a
  * UDP header between the IP and the ESP header, checksum 0 (RFC 3948 §2.1).
