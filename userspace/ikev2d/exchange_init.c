@@ -6,9 +6,8 @@
  * from a responder with certificates. Then SKEYSEED and the SK_* keys
  * (§2.14).
  *
- * IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383) is not sent: fragments are not
- * reassembled yet, and a peer told otherwise fragments its IKE_AUTH as
- * soon as it carries a certificate.
+ * IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383) both ways when the connection
+ * has fragmentation on; ike_sa.c then fragments and reassembles.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,10 +33,16 @@ static void put_natd(struct ike_wbuf *w, const uint8_t spi_i[8], const uint8_t s
 		ike_put_notify_simple(w, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
 }
 
-static void put_capabilities(struct ike_wbuf *w)
+/* RFC 7383 §2.3: the initiator offers fragmentation, a responder answers
+ * only an offer. */
+static void put_capabilities(struct ike_sa *sa, struct ike_wbuf *w)
 {
 	ike_put_notify_simple(w, IKE_N_SIGNATURE_HASH_ALGORITHMS, sig_hashes,
 			      sizeof(sig_hashes));
+	if (sa->conn->fragmentation && (sa->initiator || sa->frag_peer)) {
+		ike_put_notify_simple(w, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
+		sa->frag_ours = true;
+	}
 }
 
 static void take_capabilities(struct ike_sa *sa, const struct ike_msg *m)
@@ -46,6 +51,7 @@ static void take_capabilities(struct ike_sa *sa, const struct ike_msg *m)
 
 	if (ike_msg_notify(m, IKE_N_SIGNATURE_HASH_ALGORITHMS, &n))
 		sa->peer_sig_hashes = ike_sig_hashes_parse(n.data);
+	sa->frag_peer = ike_msg_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL);
 }
 
 /* Compares the peer's NAT-D hashes with what they would be without NAT. */
@@ -198,7 +204,7 @@ int init_start(struct ike_sa *sa)
 	ike_put_ke(&w, &ke);
 	ike_put_nonce(&w, IKE_BUF(sa->ni, sa->ni_len));
 	put_natd(&w, sa->spi_i, zero_spi, &sa->local, &sa->remote);
-	put_capabilities(&w);
+	put_capabilities(sa, &w);
 	len = ike_wbuf_finish(&w);
 	if (len < 0)
 		return len;
@@ -297,7 +303,7 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 				sa_debug(sa, "retransmitted IKE_SA_INIT, resending the response");
 				if (ctx->ops.send)
 					ctx->ops.send(ctx->ops.arg, &sa->local, &sa->remote,
-						      sa->resp, sa->resp_len);
+						      sa->resp.buf, sa->resp.len);
 			}
 			return;
 		}
@@ -411,7 +417,7 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 	ike_put_ke(&w, &ke);
 	ike_put_nonce(&w, IKE_BUF(sa->nr, sa->nr_len));
 	put_natd(&w, sa->spi_i, sa->spi_r, &sa->local, &sa->remote);
-	put_capabilities(&w);
+	put_capabilities(sa, &w);
 	if (conn->auth == CONF_AUTH_PUBKEY)
 		auth_put_certreq(sa, &w);
 	olen = ike_wbuf_finish(&w);

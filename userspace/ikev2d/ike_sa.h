@@ -23,6 +23,7 @@
 #include <time.h>
 #include "config.h"
 #include "ike_crypto.h"
+#include "ike_frag.h"
 #include "ike_msg.h"
 
 #define IKE_MSG_MAX 8192	/* the largest message we build */
@@ -96,6 +97,14 @@ enum ike_req_kind {
 
 struct ike_ctx;
 
+/* One message as sent: a datagram, or its RFC 7383 fragments back to back. */
+struct ike_packets {
+	uint8_t *buf;
+	size_t len;
+	unsigned int n;
+	uint16_t lens[IKE_FRAG_MAX];
+};
+
 struct ike_sa {
 	struct ike_sa *next;
 	struct ike_ctx *ctx;
@@ -125,6 +134,9 @@ struct ike_sa {
 	bool keyed;
 
 	unsigned int peer_sig_hashes;	/* RFC 7427 hashes the peer accepts (IKE_HASH_BIT) */
+	bool frag_peer;			/* peer sent IKEV2_FRAGMENTATION_SUPPORTED */
+	bool frag_ours;			/* and so did we: RFC 7383 in use */
+	struct ike_frag_in frag_req, frag_resp;	/* the peer's fragments being collected */
 
 	/* identities as authenticated */
 	uint8_t peer_auth_method;	/* the AUTH method the peer proved itself with */
@@ -142,16 +154,14 @@ struct ike_sa {
 	uint32_t peer_mid;		/* next request we expect */
 	/* our request in flight */
 	enum ike_req_kind req_kind;
-	uint8_t *req;
-	size_t req_len;
+	struct ike_packets req;
 	uint32_t req_mid;
 	unsigned int req_tries;
 	uint64_t req_next_ms;
 	uint32_t req_del_spis[IKE_MAX_CHILD_DEL];
 	size_t req_n_del;
 	/* the response to the peer's last request (reply cache) */
-	uint8_t *resp;
-	size_t resp_len;
+	struct ike_packets resp;
 	bool resp_valid;
 	uint32_t resp_mid;
 
@@ -198,6 +208,7 @@ struct ike_ctx {
 	/* retransmission: base * 2^n, tries transmissions in all */
 	unsigned int retx_base_ms, retx_tries, retx_max_ms;
 	unsigned int half_open_timeout_ms;
+	struct ike_frag_limits frag_limits;	/* RFC 7383 reassembly */
 	unsigned int next_uid;
 	uint32_t next_reqid;
 };

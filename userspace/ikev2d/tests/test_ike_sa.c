@@ -24,6 +24,8 @@ struct peer {
 	int install_fail;
 	bool drop_out;			/* lose everything this peer sends */
 	unsigned int drop_next;		/* lose the next N datagrams */
+	unsigned int drop_at;		/* lose datagram number N (counting from 1) */
+	size_t max_len;			/* the largest datagram sent after IKE_SA_INIT */
 	uint8_t last[IKE_MSG_MAX];	/* the last datagram sent */
 	size_t last_len;
 };
@@ -46,9 +48,12 @@ static int t_send(void *arg, const ike_sockaddr *local, const ike_sockaddr *remo
 	struct pkt *k;
 
 	p->sent++;
+	assert_true(len <= sizeof(p->last));
 	memcpy(p->last, buf, len);
 	p->last_len = len;
-	if (p->drop_out)
+	if (len > p->max_len && len > 18 && buf[18] != IKE_SA_INIT)
+		p->max_len = len;
+	if (p->drop_out || p->sent == p->drop_at)
 		return 0;
 	if (p->drop_next) {
 		p->drop_next--;
@@ -673,6 +678,7 @@ struct cert_setup {
 	bool pss_a, pss_b;
 	const char *ca_a, *ca_b;	/* the CA file each trusts: "ca.pem" or "other.pem" */
 	const char *remote_id_a, *remote_id_b;
+	uint16_t frag_size;		/* both sides, when set */
 };
 
 static char *cert_dir;
@@ -756,6 +762,10 @@ static void cert_establish(const struct cert_setup *s)
 	struct pkt *k;
 
 	setup_cert_peers(s);
+	if (s->frag_size) {
+		A.cfg.conns[0].fragment_size = s->frag_size;
+		B.cfg.conns[0].fragment_size = s->frag_size;
+	}
 	a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
 	assert_non_null(a);
 	/* IKE_SA_INIT: the responder asks for certificates from its CA */
@@ -784,9 +794,26 @@ static void cert_establish(const struct cert_setup *s)
 	assert_int_equal(A.installed + B.installed, 2);
 }
 
+/* With an RSA-2048 certificate (about 1100 bytes of IKE_AUTH here) over a
+ * 576-byte path, IKE_AUTH goes in RFC 7383 fragments both ways. */
 static void test_cert_rsa_ecdsa(void **state)
 {
+	cert_establish(&(struct cert_setup){ .key_a = "rsa2048", .key_b = "p256",
+					     .frag_size = 576 });
+	assert_true(live_sa(&A)->frag_ours && live_sa(&A)->frag_peer);
+	assert_true(live_sa(&B)->frag_ours && live_sa(&B)->frag_peer);
+	assert_true(A.sent >= 4);	/* IKE_SA_INIT, IKE_AUTH in 3+ fragments */
+	assert_true(B.sent >= 3);
+	assert_true(A.max_len <= 576 - 28);
+	assert_true(B.max_len <= 576 - 28);
+}
+
+/* The same at the default 1280 bytes: IKE_AUTH fits, no fragments. */
+static void test_cert_default_no_frag(void **state)
+{
 	cert_establish(&(struct cert_setup){ .key_a = "rsa2048", .key_b = "p256" });
+	assert_int_equal(A.sent, 2);
+	assert_true(A.max_len > 576);
 }
 
 static void test_cert_pss_p384(void **state)
@@ -999,6 +1026,142 @@ static void test_informational_before_auth(void **state)
 	assert_int_equal(b->state, IKE_SA_INIT_DONE);
 }
 
+/* ---- RFC 7383 fragmentation ---- */
+
+/* A PSK IKE_AUTH over a 150-byte path: both directions fragmented. */
+static void test_frag_psk(void **state)
+{
+	struct ike_sa *a, *b;
+
+	setup_peers(&gcm);
+	A.cfg.conns[0].fragment_size = 150;
+	B.cfg.conns[0].fragment_size = 150;
+	establish(&a, &b);
+	assert_true(a->frag_ours && a->frag_peer && b->frag_ours && b->frag_peer);
+	assert_true(A.sent >= 3);
+	assert_true(B.sent >= 3);
+	assert_true(A.max_len <= 150 - 28);
+	assert_true(B.max_len <= 150 - 28);
+	assert_false(b->frag_req.active);
+	assert_false(a->frag_resp.active);
+}
+
+/* A lost fragment: the retransmission resends them all, the duplicates
+ * of those already there are dropped, the SA comes up. */
+static void test_frag_lost(void **state)
+{
+	struct ike_sa *a, *b;
+
+	setup_peers(&gcm);
+	A.cfg.conns[0].fragment_size = 150;
+	B.cfg.conns[0].fragment_size = 150;
+	A.drop_at = 3;			/* IKE_AUTH's second fragment */
+	a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	run();
+	b = live_sa(&B);
+	assert_int_equal(a->state, IKE_SA_AUTH_SENT);
+	assert_true(b->frag_req.active);
+	assert_int_equal(b->frag_req.have, b->frag_req.total - 1);
+	advance(2000);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	assert_child_keys_match(a->children, b->children);
+}
+
+/* B does not do fragmentation: it does not answer the notify, A sends
+ * whole messages however small its path. */
+static void test_frag_off(void **state)
+{
+	struct ike_sa *a, *b;
+
+	setup_peers(&gcm);
+	A.cfg.conns[0].fragment_size = 150;
+	B.cfg.conns[0].fragmentation = false;
+	establish(&a, &b);
+	assert_true(a->frag_ours);
+	assert_false(a->frag_peer);
+	assert_false(b->frag_ours);
+	assert_true(b->frag_peer);
+	assert_int_equal(A.sent, 2);
+	assert_int_equal(B.sent, 2);
+}
+
+/* One SKF datagram from A's side of the SA, as A's keys make it (or with
+ * a broken ICV), straight into B. */
+static void inject_fragment(struct ike_sa *a, uint32_t mid, uint16_t num, uint16_t total,
+			    const uint8_t *pt, size_t len, bool forge)
+{
+	static const uint8_t zeros[512];
+	struct ike_hdr h = { .version = 0x20, .exchange = IKE_INFORMATIONAL, .msg_id = mid,
+			     .flags = IKE_FLAG_INITIATOR, .next_payload = IKE_PL_SKF };
+	uint8_t buf[1024];
+	size_t blen = ike_sk_body_len(&a->sk_i, len);
+	struct ike_wbuf w;
+	int n;
+
+	memcpy(h.spi_i, a->spi_i, 8);
+	memcpy(h.spi_r, a->spi_r, 8);
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_hdr(&w, &h);
+	ike_put_skf(&w, IKE_PL_NOTIFY, num, total, IKE_BUF(zeros, blen));
+	n = ike_wbuf_finish(&w);
+	assert_true(n > 0);
+	assert_int_equal(ike_sk_encrypt(&a->sk_i, IKE_BUF(buf, n - blen), NULL, IKE_BUF(pt, len),
+					buf + n - blen, blen), 0);
+	if (forge)
+		buf[n - 1] ^= 0x40;
+	ike_receive(&B.ctx, buf, (size_t)n, &B.addr, &A.addr);
+}
+
+/* Hostile fragments on an established SA: forged ones, too many, a
+ * duplicate, one that never completes (timeout); then a real two-fragment
+ * INFORMATIONAL is reassembled and answered. */
+static void test_frag_hostile(void **state)
+{
+	/* N(INITIAL_CONTACT) N(INITIAL_CONTACT): a chain of two notifies */
+	static const uint8_t chain[] = {
+		IKE_PL_NOTIFY, 0, 0, 8, 0, 0, 0x40, 0x00,
+		IKE_PL_NONE, 0, 0, 8, 0, 0, 0x40, 0x00,
+	};
+	struct ike_sa *a, *b;
+	unsigned int sent;
+	uint32_t mid;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	mid = b->peer_mid;
+	sent = B.sent;
+	inject_fragment(a, mid, 1, 2, chain, 8, true);
+	assert_false(b->frag_req.active);	/* forged: not kept */
+	inject_fragment(a, mid, 1, IKE_FRAG_MAX + 1, chain, 8, false);
+	assert_false(b->frag_req.active);	/* too many */
+	inject_fragment(a, mid + 5, 1, 2, chain, 8, false);
+	assert_false(b->frag_req.active);	/* outside the window */
+	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
+	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
+	assert_true(b->frag_req.active);
+	assert_int_equal(b->frag_req.have, 1);
+	assert_int_equal(B.sent, sent);
+	/* never completed: dropped after the timeout */
+	advance(IKE_FRAG_TIMEOUT_MS + 1);
+	assert_false(b->frag_req.active);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	/* now both, out of order: B answers request mid */
+	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
+	inject_fragment(a, mid, 1, 2, chain, 8, false);
+	assert_false(b->frag_req.active);
+	assert_int_equal(B.sent, sent + 1);
+	assert_int_equal(b->peer_mid, mid + 1);
+	/* its first fragment again: the cached response again */
+	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
+	assert_int_equal(B.sent, sent + 1);
+	inject_fragment(a, mid, 1, 2, chain, 8, false);
+	assert_int_equal(B.sent, sent + 2);
+	assert_false(b->frag_req.active);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	q_head = q_tail;	/* A never asked: drop B's answers */
+}
+
 /* CREATE_CHILD_SA from the peer: a rekey of the first Child SA (REKEY_SA)
  * gets a new Child SA with the old one's reqid; a KE (PFS) and an IKE SA
  * rekey are refused, the IKE SA stays. */
@@ -1093,6 +1256,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unsupported_critical, teardown),
 		cmocka_unit_test_teardown(test_wrong_psk, teardown),
 		cmocka_unit_test_teardown(test_cert_rsa_ecdsa, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_default_no_frag, cert_teardown),
 		cmocka_unit_test_teardown(test_cert_pss_p384, cert_teardown),
 		cmocka_unit_test_teardown(test_cert_untrusted_ca, cert_teardown),
 		cmocka_unit_test_teardown(test_cert_initiator_refuses, cert_teardown),
@@ -1102,6 +1266,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_cert_hostile_auth, cert_teardown),
 		cmocka_unit_test_teardown(test_informational_before_auth, teardown),
 		cmocka_unit_test_teardown(test_create_child_rekey, teardown),
+		cmocka_unit_test_teardown(test_frag_psk, teardown),
+		cmocka_unit_test_teardown(test_frag_lost, teardown),
+		cmocka_unit_test_teardown(test_frag_off, teardown),
+		cmocka_unit_test_teardown(test_frag_hostile, teardown),
 	};
 
 	log_init(getenv("TEST_LOG") ? LOG_LVL_DEBUG : -1, false);
