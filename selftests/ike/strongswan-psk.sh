@@ -4,8 +4,10 @@
 # ikev2d against strongSwan's charon with pre-shared keys: ikev2d as
 # initiator and as responder, for aes128gcm16-prfsha256-x25519 / esp
 # aes128gcm16 and aes128-sha256-modp2048 / esp aes128-sha256; the
-# INVALID_KE_PAYLOAD round trip; Delete from either side; DPD when the
-# peer disappears, in both directions.
+# INVALID_KE_PAYLOAD round trip; Delete from either side; rekeying of the
+# Child SA (with PFS) and of the IKE SA by either side and by both at once
+# (collisions, RFC 7296 §2.8.1); DPD when the peer disappears, in both
+# directions.
 #
 #   a: ikev2d  10.0.0.1 <--veth--> 10.0.0.2  b: charon (XFRM)
 #      id ikev2d.example                        id swan.example
@@ -34,10 +36,11 @@ n b ip xfrm state add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x101 mode tunnel 
 n b ip xfrm state flush
 top=$(mktemp -d /tmp/ike.XXXXXX)
 
-# setup CASE IKE ESP [SWAN_IKE [SWAN_CHILD_OPTION]]: configuration of both
-# sides in $top/CASE
+# setup CASE IKE ESP [SWAN_IKE [SWAN_CHILD_OPTIONS [IKEV2D_OPTIONS
+# [SWAN_IKE_OPTIONS]]]]: configuration of both sides in $top/CASE
 setup() {
 	local dir=$top/$1 ike=$2 esp=$3 swan_ike=${4:-$2} swan_child=${5:-}
+	local ikev2d_opts=${6:-} swan_opts=${7:-}
 	mkdir -p "$dir/a" "$dir/b"
 	cat > "$dir/a/ikev2d.conf" <<-EOC
 	conn swan {
@@ -47,6 +50,7 @@ setup() {
 	    ike $ike ; esp $esp
 	    local-ts 10.1.0.0/24 ; remote-ts 10.2.0.0/16
 	    mode tunnel ; dpd 2
+	    $ikev2d_opts
 	}
 	EOC
 	cat > "$dir/b/swanctl.conf" <<-EOC
@@ -57,6 +61,7 @@ setup() {
 	        remote_addrs = 10.0.0.1
 	        proposals = $swan_ike
 	        dpd_delay = 2s
+	        $swan_opts
 	        local {
 	            auth = psk
 	            id = swan.example
@@ -215,6 +220,87 @@ check "ikev2d answered the rekey" grep -q "rekeyed" "$A/ikev2d.log"
 check "the old Child SA was deleted by strongSwan" rekeyed_and_deleted
 both_agree responder AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 AES_GCM_16-128
 ike_stop
+
+# The IKE SA's SPIs as ikev2d lists them ("SPI_i SPI_r", hex).
+ikev2d_ike_spis() {
+	ikectl "$A" list | sed -n 's/^ike swan.* ESTABLISHED .* spis \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p'
+}
+swan_ike_spis() {
+	swan b "$B" --list-sas |
+		sed -n 's/^ikev2d: #[0-9]*, ESTABLISHED, IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p'
+}
+# One IKE SA on each side, with the same SPIs.
+ike_spis_match() {
+	local mine theirs
+	mine=$(ikev2d_ike_spis)
+	theirs=$(swan_ike_spis)
+	[ -n "$mine" ] && [ "$(wc -l <<<"$mine")" = 1 ] && [ "$mine" = "$theirs" ]
+}
+# count PATTERN FILE
+count() { grep -c -- "$1" "$2" || true; }
+# at_least N PATTERN FILE
+at_least() { [ "$(count "$2" "$3")" -ge "$1" ]; }
+
+# rekey_case CASE WHO IKEV2D_OPTIONS SWAN_CHILD_OPTIONS SWAN_IKE_OPTIONS: the
+# IKE and Child SAs are rekeyed (by WHO: ikev2d, strongswan or both) twice
+# each, the IKE SA stays up throughout, and both sides agree on the SPIs
+# after each rekey.
+rekey_case() {
+	local name=$1 who=$2 spis i
+	log "=== $name: $who rekeys the Child SA (PFS, x25519) and the IKE SA"
+	setup "$name" aes128gcm16-prfsha256-x25519 aes128gcm16-x25519 aes128gcm16-prfsha256-x25519 \
+		"$4" "$3" "$5"
+	start_both
+	check "ikev2d: up swan" q ikectl "$A" up swan
+	wait_for 20 swan_up
+	wait_for 20 ikev2d_up
+	check "the IKE SPIs match" ike_spis_match
+	spis=$(ikev2d_ike_spis)
+	for i in 1 2; do
+		wait_for 90 at_least "$i" "IKE SA rekeyed: " "$A/ikev2d.log"
+		wait_for 20 at_least $((i + 1)) "CHILD_SA net{[0-9]*} established" "$B/charon.log"
+		check "rekey $i: the IKE SA is up" ikev2d_up
+		wait_for 20 ike_spis_match
+		check "rekey $i: the IKE SPIs match, and changed" \
+			sh -c "[ '$(ikev2d_ike_spis)' != '$spis' ]"
+		spis=$(ikev2d_ike_spis)
+		wait_for 20 spis_match
+		check "rekey $i: the ESP SPIs match" spis_match
+	done
+	check "one IKE SA on each side" ike_spis_match
+	check_fail "no retransmission ran out, no failed exchange" \
+		grep -q "peer did not respond\|peer is dead\|refused\|does not fit\|not acceptable" \
+		"$A/ikev2d.log"
+	check "the Child SA rekeys carried KE (PFS)" \
+		grep -q "CREATE_CHILD_SA request [0-9]* \[ N(REKEY_SA) .*KE" "$B/charon.log"
+	case $who in
+	ikev2d|both)
+		check "ikev2d rekeyed Child SAs with PFS" grep -q "rekeying Child SA .* with PFS" "$A/ikev2d.log"
+		check "ikev2d rekeyed the IKE SA" grep -q "rekeying the IKE SA" "$A/ikev2d.log" ;;
+	esac
+	case $who in
+	strongswan|both)
+		check "strongSwan rekeyed Child SAs" grep -q "Child SA [0-9a-f]*/[0-9a-f]* rekeyed\$" "$A/ikev2d.log"
+		check "strongSwan rekeyed the IKE SA" \
+			grep -q "generating CREATE_CHILD_SA request [0-9]* \[ SA No KE \]" "$B/charon.log" ;;
+	esac
+	if grep -q "collision" "$A/ikev2d.log"; then
+		log "collisions seen: $(grep -o 'rekey collision [a-z]*' "$A/ikev2d.log" | sort | uniq -c | tr '\n' ' ')"
+	fi
+	ike_stop
+}
+
+rekey_case rekey-ikev2d ikev2d "rekey 10 ; ike-rekey 25" "" ""
+rekey_case rekey-swan strongswan "" "rekey_time = 10s
+	                rand_time = 0s
+	                life_time = 300s" "rekey_time = 25s
+	        rand_time = 3s
+	        over_time = 60s"
+rekey_case rekey-both both "rekey 10 ; ike-rekey 25" "rekey_time = 10s
+	                rand_time = 1s
+	                life_time = 300s" "rekey_time = 25s
+	        rand_time = 3s
+	        over_time = 60s"
 
 # Short retransmissions from here on: DPD gives up after 0.5 + 1 + 2 s.
 log "=== DPD: strongSwan disappears"

@@ -163,6 +163,8 @@ void ike_ctx_init(struct ike_ctx *ctx, const struct config *cfg, const struct ik
 	ctx->retx_tries = 5;
 	ctx->retx_max_ms = 30000;
 	ctx->half_open_timeout_ms = 30000;
+	ctx->rekey_retry_ms = 10000;
+	ctx->rekeyed_timeout_ms = 30000;
 	ctx->frag_limits.max_frags = IKE_FRAG_MAX;
 	ctx->frag_limits.max_len = IKE_FRAG_MAX_LEN;
 	ctx->frag_limits.timeout_ms = IKE_FRAG_TIMEOUT_MS;
@@ -192,6 +194,7 @@ static void ike_sa_free(struct ike_sa *sa)
 	free(sa->resp.buf);
 	ike_frag_reset(&sa->frag_req);
 	ike_frag_reset(&sa->frag_resp);
+	create_rekey_clear(&sa->rk);
 	OPENSSL_cleanse(sa, sizeof(*sa));
 	free(sa);
 }
@@ -248,8 +251,11 @@ void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st)
 	if (st == IKE_SA_INIT_DONE)
 		sa->ctx->half_open++;
 	sa->state = st;
-	if (st == IKE_SA_ESTABLISHED)
+	if (st == IKE_SA_ESTABLISHED) {
 		sa->established = time(NULL);
+		if (sa->conn)
+			sa->rekey_ms = ike_rekey_due(sa->ctx, sa->conn->ike_rekey);
+	}
 	if (sa->ctx->ops.sa_event)
 		sa->ctx->ops.sa_event(sa->ctx->ops.arg, sa);
 }
@@ -287,6 +293,26 @@ void ike_sa_remove_child(struct ike_sa *sa, struct child_sa *c)
 			return;
 		}
 	}
+}
+
+uint64_t ike_rekey_due(const struct ike_ctx *ctx, uint32_t secs)
+{
+	uint64_t ms = (uint64_t)secs * 1000;
+	uint32_t r = 0;
+
+	if (!secs)
+		return 0;
+	RAND_bytes((uint8_t *)&r, sizeof(r));
+	return ctx->now_ms + ms - r % (ms / 10 + 1);
+}
+
+int ike_nonce_cmp(struct ike_buf a, struct ike_buf b)
+{
+	int c = memcmp(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
+
+	if (c)
+		return c;
+	return a.len < b.len ? -1 : a.len > b.len;
 }
 
 struct child_sa *ike_sa_child_by_spi_out(struct ike_sa *sa, uint32_t spi)
@@ -486,6 +512,32 @@ int ike_sa_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t mid,
 	return 0;
 }
 
+/* The rekey that is due, if any: the IKE SA's first, then a Child SA's;
+ * a replaced Child SA the peer did not delete in time is deleted. */
+static void start_rekey(struct ike_sa *sa)
+{
+	uint64_t now = sa->ctx->now_ms;
+
+	if (sa->rekey_ms && now >= sa->rekey_ms) {
+		sa->rekey_ms = now + sa->ctx->rekey_retry_ms;	/* if this one fails */
+		create_rekey_ike_start(sa);
+		return;
+	}
+	for (struct child_sa *c = sa->children; c; c = c->next) {
+		if (!c->rekey_ms || now < c->rekey_ms)
+			continue;
+		if (c->rekeyed) {
+			sa_info(sa, "replaced Child SA %08x/%08x was not deleted by the peer",
+				c->spi_in, c->spi_out);
+			ike_sa_delete_child(sa, c);
+			return;
+		}
+		c->rekey_ms = now + sa->ctx->rekey_retry_ms;
+		create_rekey_child_start(sa, c);
+		return;
+	}
+}
+
 void ike_sa_kick(struct ike_sa *sa)
 {
 	if (sa->req_kind != IKE_REQ_NONE)
@@ -501,7 +553,25 @@ void ike_sa_kick(struct ike_sa *sa)
 	} else if (sa->tasks & IKE_TASK_DPD) {
 		sa->tasks &= ~IKE_TASK_DPD;
 		info_start(sa, IKE_REQ_DPD);
+	} else if (!sa->rekeyed) {
+		start_rekey(sa);
 	}
+}
+
+void ike_sa_rekey_child(struct ike_sa *sa, struct child_sa *c)
+{
+	if (c->rekeyed || (sa->req_kind == IKE_REQ_REKEY_CHILD && sa->rk.old_spi_in == c->spi_in))
+		return;
+	c->rekey_ms = sa->ctx->now_ms;
+	ike_sa_kick(sa);
+}
+
+void ike_sa_rekey(struct ike_sa *sa)
+{
+	if (sa->rekeyed || sa->req_kind == IKE_REQ_REKEY_IKE)
+		return;
+	sa->rekey_ms = sa->ctx->now_ms;
+	ike_sa_kick(sa);
 }
 
 void ike_sa_delete(struct ike_sa *sa)
@@ -675,6 +745,10 @@ static void process_response(struct ike_sa *sa, const struct ike_msg *m)
 	case IKE_REQ_DPD:
 		info_process_response(sa, m, kind);
 		break;
+	case IKE_REQ_REKEY_CHILD:
+	case IKE_REQ_REKEY_IKE:
+		create_process_response(sa, m, kind);
+		break;
 	default:
 		break;
 	}
@@ -804,6 +878,12 @@ static uint64_t min64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* next, or t if it is set, in the future and sooner */
+static uint64_t later(uint64_t next, uint64_t now, uint64_t t)
+{
+	return t > now && t < next ? t : next;
+}
+
 uint64_t ike_tick(struct ike_ctx *ctx)
 {
 	uint64_t now = ctx->now_ms, next = UINT64_MAX;
@@ -857,7 +937,26 @@ uint64_t ike_tick(struct ike_ctx *ctx)
 			}
 			next = min64(next, t);
 		}
-		if (sa->state == IKE_SA_ESTABLISHED && sa->conn && sa->conn->dpd) {
+		if (sa->state == IKE_SA_ESTABLISHED) {
+			/* rekeys due, and the end of an SA the peer replaced */
+			if (sa->rekeyed && now >= sa->rekeyed_ms + ctx->rekeyed_timeout_ms &&
+			    !(sa->tasks & IKE_TASK_DELETE_IKE)) {
+				sa_info(sa, "replaced IKE SA was not deleted by the peer");
+				ike_sa_delete(sa);
+			}
+			ike_sa_kick(sa);
+			/* what is due but waits for the request in flight runs
+			 * when its response comes or the SA gives up */
+			if (sa->rekeyed)
+				next = later(next, now, sa->rekeyed_ms + ctx->rekeyed_timeout_ms);
+			else
+				next = later(next, now, sa->rekey_ms);
+			for (struct child_sa *c = sa->children; c; c = c->next)
+				next = later(next, now, c->rekey_ms);
+			if (sa->req_kind != IKE_REQ_NONE)
+				next = min64(next, sa->req_next_ms);
+		}
+		if (sa->state == IKE_SA_ESTABLISHED && sa->conn && sa->conn->dpd && !sa->rekeyed) {
 			uint64_t t = sa->last_recv_ms + (uint64_t)sa->conn->dpd * 1000;
 
 			if (now >= t && sa->req_kind == IKE_REQ_NONE && !sa->tasks) {
@@ -948,7 +1047,9 @@ size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len)
 			sprintf(spi_r + 2 * i, "%02x", sa->spi_r[i]);
 		}
 		APPEND("ike %s[%u] %s %s local %s remote %s spis %s_i%s %s_r%s",
-		       sa->name, sa->uid, ike_sa_state_name(sa->state),
+		       sa->name, sa->uid,
+		       sa->rekeyed && sa->state == IKE_SA_ESTABLISHED ? "REKEYED" :
+		       ike_sa_state_name(sa->state),
 		       sa->initiator ? "initiator" : "responder",
 		       ike_addr_str(&sa->local, true, la, sizeof(la)),
 		       ike_addr_str(&sa->remote, true, ra, sizeof(ra)),

@@ -1162,9 +1162,311 @@ static void test_frag_hostile(void **state)
 	q_head = q_tail;	/* A never asked: drop B's answers */
 }
 
+
+/* ---- rekeying (§1.3.2, §1.3.3, §2.8.1) ---- */
+
+static unsigned int n_live(struct peer *p)
+{
+	unsigned int n = 0;
+
+	for (struct ike_sa *sa = p->ctx.sas; sa; sa = sa->next)
+		if (sa->state != IKE_SA_DEAD)
+			n++;
+	return n;
+}
+
+static unsigned int n_children(const struct ike_sa *sa)
+{
+	unsigned int n = 0;
+
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		n++;
+	return n;
+}
+
+/* After everything settled: one IKE SA each side, the same SPIs, one
+ * Child SA each with matching keys. */
+static void assert_settled(struct ike_sa **sa_a, struct ike_sa **sa_b)
+{
+	advance(0);	/* frees the dead */
+	assert_int_equal(n_live(&A), 1);
+	assert_int_equal(n_live(&B), 1);
+	*sa_a = live_sa(&A);
+	*sa_b = live_sa(&B);
+	assert_int_equal((*sa_a)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal((*sa_b)->state, IKE_SA_ESTABLISHED);
+	assert_false((*sa_a)->rekeyed || (*sa_b)->rekeyed);
+	assert_memory_equal((*sa_a)->spi_i, (*sa_b)->spi_i, 8);
+	assert_memory_equal((*sa_a)->spi_r, (*sa_b)->spi_r, 8);
+	assert_true((*sa_a)->initiator != (*sa_b)->initiator);
+	assert_int_equal(n_children(*sa_a), 1);
+	assert_int_equal(n_children(*sa_b), 1);
+	assert_child_keys_match((*sa_a)->children, (*sa_b)->children);
+	assert_int_equal((*sa_a)->req_kind, IKE_REQ_NONE);
+	assert_int_equal((*sa_b)->req_kind, IKE_REQ_NONE);
+}
+
+/* A rekeys the Child SA: a new one with new SPIs and keys and the same
+ * reqid replaces it on both sides; the old one is removed after. */
+static void test_rekey_child(void **state)
+{
+	struct ike_sa *a, *b;
+	struct child_sa old;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	old = *a->children;
+	ike_sa_rekey_child(a, a->children);
+	assert_null(a->rk.dh);		/* no KE group in the ESP proposals: no PFS */
+	run();
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, old.spi_in);
+	assert_int_not_equal(a->children->spi_out, old.spi_out);
+	assert_int_equal(a->children->reqid, old.reqid);
+	assert_memory_not_equal(a->children->ek_out, old.ek_out, old.ek_len);
+	assert_int_equal(A.installed, 2);
+	assert_int_equal(B.installed, 2);
+	assert_int_equal(A.removed, 1);
+	assert_int_equal(B.removed, 1);
+	/* and again, from B */
+	ike_sa_rekey_child(b, b->children);
+	run();
+	assert_settled(&a, &b);
+	assert_int_equal(A.removed + B.removed, 4);
+}
+
+/* PFS: KE in CREATE_CHILD_SA; a group the responder does not want is
+ * answered INVALID_KE_PAYLOAD and the rekey is tried with its group. */
+static void test_rekey_child_pfs(void **state)
+{
+	static const struct setup pfs = {
+		.ike_a = "aes128gcm16-prfsha256-x25519",
+		.ike_b = "aes128gcm16-prfsha256-x25519",
+		.esp_a = "aes128gcm16-x25519-ecp256",
+		.esp_b = "aes128gcm16-ecp256",
+	};
+	struct ike_sa *a, *b;
+	uint32_t old_in;
+
+	setup_peers(&pfs);
+	establish(&a, &b);
+	old_in = a->children->spi_in;
+	ike_sa_rekey_child(a, a->children);
+	assert_non_null(a->rk.dh);
+	assert_int_equal(a->rk.ke_group, IKE_KE_X25519);
+	run();			/* INVALID_KE_PAYLOAD(ecp256), then again */
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, old_in);
+	assert_int_equal(A.removed, 1);
+	/* B rekeys: it offers only ecp256, A accepts it */
+	old_in = b->children->spi_in;
+	ike_sa_rekey_child(b, b->children);
+	assert_int_equal(b->rk.ke_group, IKE_KE_ECP256);
+	run();
+	assert_settled(&a, &b);
+	assert_int_not_equal(b->children->spi_in, old_in);
+}
+
+/* PFS demanded by the initiator, refused by a responder without a common
+ * group: the rekey fails, the old Child SA and the IKE SA stay, and the
+ * rekey is tried again later. */
+static void test_rekey_child_pfs_refused(void **state)
+{
+	static const struct setup pfs = {
+		.ike_a = "aes128gcm16-prfsha256-x25519",
+		.ike_b = "aes128gcm16-prfsha256-x25519",
+		.esp_a = "aes128gcm16-x25519",
+		.esp_b = "aes128gcm16-ecp384",
+	};
+	struct ike_sa *a, *b;
+	uint32_t old_in;
+
+	setup_peers(&pfs);
+	establish(&a, &b);
+	old_in = a->children->spi_in;
+	ike_sa_rekey_child(a, a->children);
+	run();
+	assert_settled(&a, &b);
+	assert_int_equal(a->children->spi_in, old_in);
+	assert_true(a->children->rekey_ms > A.ctx.now_ms);	/* retried later */
+	assert_int_equal(A.removed + B.removed, 0);
+}
+
+/* A rekeys the IKE SA: new SPIs, keys from SK_d (§2.18), the Child SA
+ * moves to the new IKE SA without being touched in the kernel, and the
+ * new SA works (a Child SA rekey and a liveness check on it). */
+static void test_rekey_ike(void **state)
+{
+	uint8_t spi_i[8], spi_r[8], sk_d[IKE_PRF_MAX];
+	struct ike_sa *a, *b;
+	uint32_t child_in;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	memcpy(spi_i, a->spi_i, 8);
+	memcpy(spi_r, a->spi_r, 8);
+	memcpy(sk_d, a->keys.d.ptr, a->keys.d.len);
+	child_in = a->children->spi_in;
+	ike_sa_rekey(a);
+	run();
+	assert_settled(&a, &b);
+	assert_memory_not_equal(a->spi_i, spi_i, 8);
+	assert_memory_not_equal(a->spi_r, spi_r, 8);
+	assert_memory_not_equal(a->keys.d.ptr, sk_d, a->keys.d.len);
+	assert_memory_equal(a->keys.d.ptr, b->keys.d.ptr, a->keys.d.len);
+	assert_true(a->initiator);
+	assert_int_equal(a->children->spi_in, child_in);
+	assert_int_equal(A.removed + B.removed, 0);
+	assert_int_equal(a->my_mid, 0);
+	/* the new SA carries exchanges */
+	ike_sa_rekey_child(a, a->children);
+	run();
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, child_in);
+	/* B rekeys it back: B becomes the initiator of the new one */
+	ike_sa_rekey(b);
+	run();
+	assert_settled(&a, &b);
+	assert_true(b->initiator);
+	assert_false(a->initiator);
+	a->tasks |= IKE_TASK_DPD;
+	ike_sa_kick(a);
+	run();
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+}
+
+/* The timers: Child SA rekey at rekey less up to 10% of jitter, IKE SA
+ * rekey at ike-rekey; the IKE SA stays up throughout. */
+static void test_rekey_timers(void **state)
+{
+	struct ike_sa *a, *b;
+	uint32_t child_in;
+	uint8_t spi_i[8];
+
+	setup_peers(&gcm);
+	A.cfg.conns[0].rekey = 100;
+	A.cfg.conns[0].ike_rekey = 300;
+	establish(&a, &b);
+	child_in = a->children->spi_in;
+	assert_true(a->children->rekey_ms >= A.ctx.now_ms + 90000);
+	assert_true(a->children->rekey_ms <= A.ctx.now_ms + 100000);
+	assert_true(a->rekey_ms >= A.ctx.now_ms + 270000);
+	assert_true(a->rekey_ms <= A.ctx.now_ms + 300000);
+	advance(89000);
+	assert_int_equal(a->children->spi_in, child_in);
+	advance(11000);
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, child_in);
+	memcpy(spi_i, a->spi_i, 8);
+	for (int i = 0; i < 2; i++)	/* the Child SA rekeys again meanwhile */
+		advance(100000);
+	assert_settled(&a, &b);
+	assert_memory_not_equal(a->spi_i, spi_i, 8);
+	assert_true(ike_tick(&A.ctx) > A.ctx.now_ms);	/* no busy loop */
+}
+
+/* Both ends rekey the Child SA at once (§2.8.1). Whoever loses deletes its
+ * redundant new Child SA, the winner the old one; both end with the
+ * winner's. Run until each side has won once. */
+static void test_rekey_child_collision(void **state)
+{
+	bool a_won = false, b_won = false;
+
+	for (int i = 0; i < 40 && !(a_won && b_won); i++) {
+		struct ike_sa *a, *b;
+		uint32_t old_in;
+
+		setup_peers(&gcm);
+		establish(&a, &b);
+		old_in = a->children->spi_in;
+		ike_sa_rekey_child(a, a->children);
+		ike_sa_rekey_child(b, b->children);
+		run();
+		assert_settled(&a, &b);
+		assert_int_not_equal(a->children->spi_in, old_in);
+		/* four SAs installed, three removed: the old and the loser's */
+		assert_int_equal(A.installed, 3);
+		assert_int_equal(B.installed, 3);
+		assert_int_equal(A.removed, 2);
+		assert_int_equal(B.removed, 2);
+		/* A took inbound SPI 0xc0100002 for its own rekey, 0xc0100003
+		 * when it answered B's */
+		if (a->children->spi_in == 0xc0100002u)
+			a_won = true;
+		else if (a->children->spi_in == 0xc0100003u)
+			b_won = true;
+		else
+			fail_msg("Child SA %08x survived", a->children->spi_in);
+		teardown(state);
+	}
+	assert_true(a_won && b_won);
+	setup_peers(&gcm);	/* for the teardown */
+}
+
+/* Both ends rekey the IKE SA at once (§2.8.1): one new IKE SA survives on
+ * both sides with the Child SA, the other is deleted by its initiator,
+ * the old one by the winner; nothing is removed from the kernel. */
+static void test_rekey_ike_collision(void **state)
+{
+	bool a_won = false, b_won = false;
+
+	for (int i = 0; i < 40 && !(a_won && b_won); i++) {
+		struct ike_sa *a, *b;
+		uint8_t spi_i[8];
+
+		setup_peers(&gcm);
+		establish(&a, &b);
+		memcpy(spi_i, a->spi_i, 8);
+		ike_sa_rekey(a);
+		ike_sa_rekey(b);
+		run();
+		assert_settled(&a, &b);
+		assert_memory_not_equal(a->spi_i, spi_i, 8);
+		assert_int_equal(A.removed + B.removed, 0);
+		if (a->initiator)
+			a_won = true;
+		else
+			b_won = true;
+		/* the survivor works */
+		ike_sa_rekey_child(b, b->children);
+		run();
+		assert_settled(&a, &b);
+		teardown(state);
+	}
+	assert_true(a_won && b_won);
+	setup_peers(&gcm);
+}
+
+/* A CREATE_CHILD_SA on an IKE SA already replaced: TEMPORARY_FAILURE. A
+ * Child SA rekey and an IKE SA rekey crossing: both complete. */
+static void test_rekey_crossing(void **state)
+{
+	struct ike_sa *a, *b;
+	uint32_t child_in;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	child_in = a->children->spi_in;
+	ike_sa_rekey(a);
+	ike_sa_rekey_child(b, b->children);
+	run();
+	/* B's Child SA rekey ran on the old IKE SA: A answered it before its
+	 * own rekey completed, or refused it with TEMPORARY_FAILURE after */
+	advance(0);
+	a = live_sa(&A);
+	b = live_sa(&B);
+	assert_int_equal(n_live(&A), 1);
+	assert_int_equal(n_live(&B), 1);
+	advance(A.ctx.rekey_retry_ms);	/* a refused rekey is tried again */
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, child_in);
+}
+
 /* CREATE_CHILD_SA from the peer: a rekey of the first Child SA (REKEY_SA)
- * gets a new Child SA with the old one's reqid; a KE (PFS) and an IKE SA
- * rekey are refused, the IKE SA stays. */
+ * gets a new Child SA with the old one's reqid; PFS the responder is not
+ * configured for and an IKE SA rekey without KE are refused, the IKE SA
+ * stays. */
 static void test_create_child_rekey(void **state)
 {
 	struct ike_proposal props[CONF_MAX_PROPOSALS];
@@ -1185,7 +1487,7 @@ static void test_create_child_rekey(void **state)
 	spi[2] = old->spi_out >> 8;
 	spi[3] = old->spi_out;
 	rekey.spi = IKE_BUF(spi, 4);
-	sap.n = (unsigned int)child_proposals(&A.cfg.conns[0], 0xc0ffee00, props,
+	sap.n = (unsigned int)child_proposals(&A.cfg.conns[0], 0xc0ffee00, false, props,
 					      CONF_MAX_PROPOSALS);
 	memcpy(sap.prop, props, sap.n * sizeof(props[0]));
 	tsi.ts[0] = a->children->ts_l[0];
@@ -1208,7 +1510,11 @@ static void test_create_child_rekey(void **state)
 	assert_memory_not_equal(c->ek_in, old->ek_in, c->ek_len);
 	assert_int_equal(B.installed, 2);
 
-	/* with a KE payload: refused, nothing new */
+	/* PFS asked of a responder without a KE group in its ESP proposals:
+	 * NO_PROPOSAL_CHOSEN, nothing new */
+	for (unsigned int i = 0; i < sap.n; i++)
+		sap.prop[i].xf[sap.prop[i].n++] = (struct ike_transform){ .type = IKE_TRANS_KE,
+									   .id = IKE_KE_X25519 };
 	ike_wbuf_init(&w, buf, sizeof(buf));
 	ike_put_sa(&w, &sap);
 	ike_put_nonce(&w, IKE_BUF(ni, 32));
@@ -1270,6 +1576,14 @@ int main(void)
 		cmocka_unit_test_teardown(test_frag_lost, teardown),
 		cmocka_unit_test_teardown(test_frag_off, teardown),
 		cmocka_unit_test_teardown(test_frag_hostile, teardown),
+		cmocka_unit_test_teardown(test_rekey_child, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_pfs, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_pfs_refused, teardown),
+		cmocka_unit_test_teardown(test_rekey_ike, teardown),
+		cmocka_unit_test_teardown(test_rekey_timers, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_collision, teardown),
+		cmocka_unit_test_teardown(test_rekey_ike_collision, teardown),
+		cmocka_unit_test_teardown(test_rekey_crossing, teardown),
 	};
 
 	log_init(getenv("TEST_LOG") ? LOG_LVL_DEBUG : -1, false);
