@@ -300,20 +300,6 @@ void auth_put_certreq(const struct ike_sa *sa, struct ike_wbuf *w)
 }
 
 /* Each of ts lies within one of allowed (a responder may only narrow). */
-static bool ts_all_within(const struct ike_ts *ts, size_t n, const struct ike_ts *allowed,
-			  size_t n_allowed)
-{
-	for (size_t i = 0; i < n; i++) {
-		bool ok = false;
-
-		for (size_t j = 0; j < n_allowed && !ok; j++)
-			ok = ts_contains(&allowed[j], &ts[i]);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
 static void put_ts(struct ike_wbuf *w, uint8_t type, const struct ike_ts *ts, size_t n)
 {
 	struct ike_ts_payload p = { .n = (unsigned int)n };

@@ -22,6 +22,7 @@
 #include <openssl/rand.h>
 #include "exchange.h"
 #include "proposal.h"
+#include "ts.h"
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -184,6 +185,7 @@ static int take_child(struct ike_sa *sa, const struct ike_msg *m, const struct c
 	const struct ike_payload *p_tsi = ike_msg_find(m, IKE_PL_TSI);
 	const struct ike_payload *p_tsr = ike_msg_find(m, IKE_PL_TSR);
 	struct ike_proposal props[CONF_MAX_PROPOSALS], chosen;
+	struct ike_ts conf_l[IKE_MAX_TS], conf_r[IKE_MAX_TS];
 	static struct ike_ts_payload tsi, tsr;
 	const struct ike_transform *group;
 	struct ike_sa_payload offered;
@@ -195,6 +197,14 @@ static int take_child(struct ike_sa *sa, const struct ike_msg *m, const struct c
 	    ike_parse_ts(p_tsi->body, &tsi) || ike_parse_ts(p_tsr->body, &tsr) ||
 	    !tsi.n || !tsr.n || tsi.n > IKE_MAX_TS || tsr.n > IKE_MAX_TS)
 		return -EBADMSG;
+	/* the peer may narrow what we asked for, never widen it */
+	if (old ? !ts_all_within(tsi.ts, tsi.n, old->ts_l, old->n_ts_l) ||
+		  !ts_all_within(tsr.ts, tsr.n, old->ts_r, old->n_ts_r) :
+		  !ts_all_within(tsi.ts, tsi.n, conf_l, child_conf_ts(sa, true, conf_l)) ||
+		  !ts_all_within(tsr.ts, tsr.n, conf_r, child_conf_ts(sa, false, conf_r))) {
+		sa_warn(sa, "peer widened the traffic selectors of the rekeyed Child SA");
+		return -EBADMSG;
+	}
 	group = proposal_get(&chosen, IKE_TRANS_KE);
 	*pfs = group && group->id != IKE_KE_NONE;
 	if (*pfs && group->id != sa->rk.ke_group)

@@ -1438,6 +1438,42 @@ static void test_rekey_ike_collision(void **state)
 	setup_peers(&gcm);
 }
 
+/* A hostile answer to our Child SA rekey: selectors wider than the old
+ * Child SA's. Nothing is installed, the SA the peer made is deleted
+ * there, the old Child SA stays. */
+static void test_rekey_child_widened(void **state)
+{
+	struct ike_ts_payload tsi = { .n = 1 }, tsr = { .n = 1 };
+	struct ike_sa_payload sap = { .n = 1 };
+	uint8_t buf[1024], nr[32] = { 7 };
+	struct ike_sa *a, *b;
+	struct ike_wbuf w;
+	uint32_t old_in;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	old_in = a->children->spi_in;
+	ike_sa_rekey_child(a, a->children);
+	q_head = q_tail;		/* B never sees the request ... */
+	child_proposals(&B.cfg.conns[0], 0xc0ffee01, false, &sap.prop[0], 1);
+	ts_any(&tsi.ts[0], IKE_TS_IPV4_ADDR_RANGE);	/* ... and "answers" 0.0.0.0/0 */
+	tsr.ts[0] = a->children->ts_r[0];
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_sa(&w, &sap);
+	ike_put_nonce(&w, IKE_BUF(nr, sizeof(nr)));
+	ike_put_ts(&w, IKE_PL_TSI, &tsi);
+	ike_put_ts(&w, IKE_PL_TSR, &tsr);
+	b->peer_mid = a->req_mid;
+	assert_int_equal(ike_sa_send_response(b, IKE_CREATE_CHILD_SA, a->req_mid, &w), 0);
+	run();
+	assert_int_equal(n_children(a), 1);
+	assert_int_equal(a->children->spi_in, old_in);
+	assert_false(a->children->rekeyed);
+	assert_int_equal(A.installed, 1);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);	/* B confirmed the Delete */
+}
+
 /* A CREATE_CHILD_SA on an IKE SA already replaced: TEMPORARY_FAILURE. A
  * Child SA rekey and an IKE SA rekey crossing: both complete. */
 static void test_rekey_crossing(void **state)
@@ -1584,6 +1620,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_rekey_child_collision, teardown),
 		cmocka_unit_test_teardown(test_rekey_ike_collision, teardown),
 		cmocka_unit_test_teardown(test_rekey_crossing, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_widened, teardown),
 	};
 
 	log_init(getenv("TEST_LOG") ? LOG_LVL_DEBUG : -1, false);
