@@ -107,6 +107,18 @@ ikev2d_down() { ! ikectl "$A" list | grep -q "^ike swan"; }
 ikev2d_lists() { ikectl "$A" list | grep -q "$1"; }
 swan_lists() { swan b "$B" --list-sas | grep -q "$1"; }
 
+# within SECS CMD...: CMD succeeds within SECS seconds (wait_for that fails
+# the check instead of the test)
+within() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # both_agree ROLE IKE_ALGS ESP_ALGS: what each side lists matches
 both_agree() {
 	local role=$1 ike=$2 esp=$3 sas list
@@ -122,14 +134,14 @@ both_agree() {
 	check "ikev2d: Child SA with esp $esp" grep -q "^child swan.* esp $esp established" <<<"$list"
 	check "ikev2d: remote selector narrowed to 10.2.0.0/24" \
 		grep -q "^child swan.* remote 10.2.0.0/24\$" <<<"$list"
-	check "the ESP SPIs match" spis_match
+	check "the ESP SPIs match" within 30 spis_match
 }
 
 # The Child SA's SPIs as strongSwan and ikev2d list them now. With
-# 8-second rekeys (the rekey case) the second snapshot, a second after the
-# first under TCG, may already show the next Child SA, and strongSwan lists
-# old and new for a moment: a mismatch is read again, five times, before
-# it fails.
+# 8-second rekeys (the rekey case) the second snapshot, seconds after the
+# first under TCG on a loaded host, may already show the next Child SA, and
+# strongSwan lists old and new for a moment: a mismatch is read again, five
+# times, and callers try again for up to 30 s (within) before it fails.
 spis_match() {
 	local i sas list swan_in swan_out
 	for ((i = 0; i < 5; i++)); do
@@ -240,18 +252,6 @@ ike_spis_match() {
 count() { grep -c -- "$1" "$2" || true; }
 # at_least N PATTERN FILE
 at_least() { [ "$(count "$2" "$3")" -ge "$1" ]; }
-
-# within SECS CMD...: CMD succeeds within SECS seconds (wait_for that fails
-# the check instead of the test)
-within() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 10; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # rekey_case CASE WHO IKEV2D_OPTIONS SWAN_CHILD_OPTIONS SWAN_IKE_OPTIONS: the
 # IKE and Child SAs are rekeyed (by WHO: ikev2d, strongswan or both) twice
