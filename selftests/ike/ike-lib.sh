@@ -10,6 +10,7 @@
 #   ikectl DIR COMMAND...      one control-socket command; prints the reply
 #                              without the final OK, fails on ERR
 #   ike_stop                   stop every charon and ikev2d started so far
+#   within SECS CMD...         CMD succeeds within SECS seconds (for check)
 #
 # Every process started here is killed on exit, before lib.sh deletes the
 # namespaces.
@@ -136,3 +137,7 @@ ikectl() {
 	    sys.exit(1)
 	EOP
 }
+
+# within SECS CMD...: CMD succeeds within SECS seconds: wait_for, in a
+# subshell so that a timeout fails the check instead of the test
+within() { (wait_for "$@") >/dev/null 2>&1; }

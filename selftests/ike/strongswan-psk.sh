@@ -107,18 +107,6 @@ ikev2d_down() { ! ikectl "$A" list | grep -q "^ike swan"; }
 ikev2d_lists() { ikectl "$A" list | grep -q "$1"; }
 swan_lists() { swan b "$B" --list-sas | grep -q "$1"; }
 
-# within SECS CMD...: CMD succeeds within SECS seconds (wait_for that fails
-# the check instead of the test)
-within() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 10; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # both_agree ROLE IKE_ALGS ESP_ALGS: what each side lists matches
 both_agree() {
 	local role=$1 ike=$2 esp=$3 sas list
