@@ -681,8 +681,8 @@ static int finish_conn(struct parser *ps, struct conn_state *st)
 			    c->name);
 	if (!c->rekey)
 		return fail(ps, st->seen[KW_REKEY], "conn '%s': rekey must be positive", c->name);
-	if (!st->seen[KW_LIFETIME])
-		c->lifetime = c->rekey + c->rekey / 10;
+	if (!st->seen[KW_LIFETIME])	/* 10% more, at least a second */
+		c->lifetime = c->rekey + (c->rekey >= 10 ? c->rekey / 10 : 1);
 	if (c->lifetime <= c->rekey)
 		return fail(ps, st->seen[KW_LIFETIME] ? st->seen[KW_LIFETIME] : st->seen[KW_REKEY],
 			    "conn '%s': lifetime (%us) must be longer than rekey (%us)",

@@ -225,7 +225,7 @@ static void test_defaults_and_ids(void **state)
 		"conn b {\n"
 		"  remote 198.51.100.3 ; local-id @vpn.example ; remote-id bob@example.org\n"
 		"  auth psk ; psk x ; mode transport ; start start\n"
-		"  fragmentation no ; fragment-size 576\n"
+		"  fragmentation no ; fragment-size 576 ; rekey 8\n"
 		"}\n"
 		"conn c { remote %any ; local-id ipv4:192.0.2.9 ; remote-id ipv6:2001:db8::7\n"
 		"  auth psk ; psk y }\n");
@@ -248,6 +248,10 @@ static void test_defaults_and_ids(void **state)
 	assert_int_equal(a->fragment_size, 1280);
 	assert_false(b->fragmentation);
 	assert_int_equal(b->fragment_size, 576);
+	/* a short rekey still gets a longer default lifetime */
+	assert_int_equal(a->lifetime, 3960);
+	assert_int_equal(b->rekey, 8);
+	assert_int_equal(b->lifetime, 9);
 	/* @fqdn and user@domain */
 	assert_int_equal(b->local_id.type, IKE_ID_FQDN);
 	assert_memory_equal(b->local_id.data, "vpn.example", b->local_id.len);
