@@ -10,6 +10,7 @@
 #   ikectl DIR COMMAND...      one control-socket command; prints the reply
 #                              without the final OK, fails on ERR
 #   ike_stop                   stop every charon and ikev2d started so far
+#   within SECS CMD...         CMD succeeds within SECS seconds (for check)
 #
 # Every process started here is killed on exit, before lib.sh deletes the
 # namespaces.
@@ -135,4 +136,16 @@ ikectl() {
 	    print(lines[-1] if lines else "no answer", file=sys.stderr)
 	    sys.exit(1)
 	EOP
+}
+
+# within SECS CMD...: CMD succeeds within SECS seconds of wall time (for
+# check: a timeout fails the check, not the test). Unlike wait_for it counts
+# time, not tries: a CMD that takes seconds under TCG does not stretch it.
+within() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.2
+	done
 }

@@ -7,9 +7,10 @@
 # certificate's subjectAltName or subject); then with nfsec loaded and without
 # --no-kernel, the kernel interface: trap policies go in and come out
 # again, the Child SA's two SAs are in both SADs (one side's outbound SA
-# is the other's inbound one, same keys) and go when the daemons stop; and
-# a Child SA nfsec refuses is logged with the kernel's reason and deleted
-# towards the peer while the IKE SA stays.
+# is the other's inbound one, same keys) and go when the daemons stop;
+# rekeyed by both sides every 10 s, each SAD holds just the new pair after
+# each rekey; and a Child SA nfsec refuses is logged with the kernel's
+# reason and deleted towards the peer while the IKE SA stays.
 #
 #   a: ikev2d  10.0.0.1 fd00::1 <--veth--> 10.0.0.2 fd00::2  b: ikev2d
 #
@@ -171,6 +172,40 @@ check_eq "b's outbound SA is a's inbound SA" \
 	"$(sas b | grep '^out' | cut -d' ' -f2-)" "$(sas a | grep '^in' | cut -d' ' -f2-)"
 check_eq "the tunnel runs 10.0.0.1 -> 10.0.0.2 with the first proposal" "10.0.0.1 10.0.0.2 rfc4106(gcm(aes))" \
 	"$(sas a | grep '^out' | cut -d' ' -f3-5)"
+ike_stop
+
+log "=== with nfsec: the Child SA rekeyed every 10 s by both sides"
+# Each rekey installs the new SAs, then the old ones go: a moment later
+# each SAD holds exactly the new pair, one side's outbound SA the other's
+# inbound one. nfsec's soft expiry (10 s) asks for the same rekey.
+conf "$top/rk/a" p 10.0.0.1 10.0.0.2 a.example b.example tunnel \
+	"local-ts 10.1.0.0/24 ; remote-ts 10.2.0.0/24 ; rekey 10 ; lifetime 60"
+conf "$top/rk/b" p 10.0.0.2 10.0.0.1 b.example a.example tunnel \
+	"local-ts 10.2.0.0/24 ; remote-ts 10.1.0.0/24 ; rekey 10 ; lifetime 60"
+ikev2d_start a "$top/rk/a"
+ikev2d_start b "$top/rk/b"
+check "up" q ikectl "$top/rk/a" up p
+wait_for 15 up_on "$top/rk/a" p
+# the SAs of a and b pair up; $1: an inbound SPI of a that must be gone
+sads_agree() {
+	local a b
+	a=$(sas a) b=$(sas b)
+	[ "$(wc -l <<<"$a")" = 2 ] && [ "$(wc -l <<<"$b")" = 2 ] &&
+	[ "$(grep '^out' <<<"$a" | cut -d' ' -f2-)" = "$(grep '^in' <<<"$b" | cut -d' ' -f2-)" ] &&
+	[ "$(grep '^in' <<<"$a" | cut -d' ' -f2-)" = "$(grep '^out' <<<"$b" | cut -d' ' -f2-)" ] &&
+	! grep -q "^in ${1:-none} " <<<"$a"
+}
+both_up() { up_on "$top/rk/a" p && up_on "$top/rk/b" p; }
+check "the first Child SA is in both SADs" within 20 sads_agree
+first=$(sas a | sed -n 's/^in \([^ ]*\) .*/\1/p')
+for i in 1 2; do
+	wait_for 60 sh -c "[ \$(cat '$top/rk/a/ikev2d.log' '$top/rk/b/ikev2d.log' |
+		grep -c 'rekeyed') -ge $((2 * i)) ]"
+	check "rekey $i: the new pair in both SADs, the old one gone" within 30 sads_agree "$first"
+	first=$(sas a | sed -n 's/^in \([^ ]*\) .*/\1/p')
+	check "rekey $i: the IKE SA is up on both sides" both_up
+done
+grep -h "collision\|soft expiry" "$top/rk/a/ikev2d.log" "$top/rk/b/ikev2d.log" | sed 's/^/# /' || true
 ike_stop
 check_eq "a removed its SAs on exit" 0 "$(n a ipsecctl -j sa list | wc -l)"
 check_eq "b removed its SAs on exit" 0 "$(n b ipsecctl -j sa list | wc -l)"

@@ -11,6 +11,9 @@
 #   classic: charon without RFC 7427 (signature_authentication = no, so no
 #          SIGNATURE_HASH_ALGORITHMS): ikev2d RSA signs with method 1,
 #          charon ECDSA P-384 with method 10
+#   frag:  as rsa, over a 576-byte path on both sides (ikev2d fragment-size,
+#          charon fragment_size and fragmentation = force): IKE_AUTH goes
+#          in RFC 7383 fragments both ways and each side reassembles
 #   untrusted: charon's certificate is from a CA ikev2d does not trust and
 #          charon trusts only that CA: AUTHENTICATION_FAILED either way
 #          round, no IKE SA and no Child SA on either side
@@ -90,6 +93,7 @@ setup() {
 	    ike $IKE ; esp $ESP
 	    local-ts 10.1.0.0/24 ; remote-ts 10.2.0.0/16
 	    mode tunnel ; dpd 0
+	    ${frag:+fragment-size $frag}
 	}
 	EOC
 	cp "$pki/$scert.pem" "$dir/b/x509/"
@@ -102,6 +106,7 @@ setup() {
 	        local_addrs = 10.0.0.2
 	        remote_addrs = 10.0.0.1
 	        proposals = $IKE
+	        ${frag:+fragmentation = force}
 	        local {
 	            auth = pubkey
 	            certs = $scert.pem
@@ -133,6 +138,8 @@ setup() {
 	classic) sed -i "s/^charon {$/charon {\n\tsignature_authentication = no/" \
 		"$dir/b/strongswan.conf" ;;
 	esac
+	[ -z "${frag:-}" ] || sed -i "s/^charon {$/charon {\n\tfragment_size = $frag/" \
+		"$dir/b/strongswan.conf"
 	A=$dir/a
 	B=$dir/b
 }
@@ -212,6 +219,10 @@ run_case rsa ikev2d-rsa swan-rsa ca "local-id ikev2d.example ; remote-id swan.ex
 	"swan.example|ikev2d.example" pss "RSA_EMSA_PKCS1_SHA2_256" "ikev2d.example"
 check "strongSwan signed with RSASSA-PSS, ikev2d verified it" \
 	grep -q "authentication of 'swan.example' (myself) with RSA_EMSA_PSS" "$B/charon.log"
+# charon's IKE_AUTH with its RSA certificate is over 1280 bytes: it
+# fragments it (RFC 7383) as soon as ikev2d advertises fragmentation
+check "ikev2d reassembled strongSwan's fragmented IKE_AUTH (default 1280 bytes)" \
+	grep -q "message 1 reassembled from [0-9]* fragments" "$A/ikev2d.log"
 
 run_case ecdsa ikev2d-ec swan-ec ca "remote-id \"C=CH, O=nfsec test, CN=swan.example\"" \
 	"|C=CH, O=nfsec test, CN=ikev2d.example" nopss "ECDSA_WITH_SHA256_DER" \
@@ -222,6 +233,20 @@ method=10 run_case classic ikev2d-rsa swan-ec ca "local-id ikev2d.example ; remo
 check "strongSwan signed with ECDSA-384 (method 10)" \
 	grep -q "authentication of 'swan.example' (myself) with ECDSA-384 signature successful" \
 	"$B/charon.log"
+
+# RFC 7383 both ways, twice (ikev2d initiates, then strongSwan): each side
+# split its IKE_AUTH and reassembled the other's.
+frag=576 run_case frag ikev2d-rsa swan-rsa ca "local-id ikev2d.example ; remote-id swan.example" \
+	"swan.example|ikev2d.example" pss "RSA_EMSA_PKCS1_SHA2_256" "ikev2d.example"
+check "ikev2d sent IKE_AUTH in fragments of at most 548 bytes (544 on port 4500)" \
+	at_least 2 "message 1 in [0-9]* fragments of at most 54[48] bytes" "$A/ikev2d.log"
+check "ikev2d reassembled strongSwan's IKE_AUTH" at_least 2 \
+	"message 1 reassembled from [0-9]* fragments" "$A/ikev2d.log"
+check "strongSwan split its IKE_AUTH into fragments" at_least 2 \
+	"splitting IKE message .* into [0-9]* fragments" "$B/charon.log"
+check "strongSwan reassembled ikev2d's IKE_AUTH" at_least 2 \
+	"reassembled fragmented IKE message" "$B/charon.log"
+check_fail "no fragment was refused" grep -q "fragment.*dropped" "$A/ikev2d.log"
 
 log "=== untrusted: strongSwan's certificate is from a CA ikev2d does not trust"
 setup untrusted ikev2d-ec swan-evil evil "local-id ikev2d.example ; remote-id swan.example" \

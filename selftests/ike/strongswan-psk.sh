@@ -4,8 +4,11 @@
 # ikev2d against strongSwan's charon with pre-shared keys: ikev2d as
 # initiator and as responder, for aes128gcm16-prfsha256-x25519 / esp
 # aes128gcm16 and aes128-sha256-modp2048 / esp aes128-sha256; the
-# INVALID_KE_PAYLOAD round trip; Delete from either side; DPD when the
-# peer disappears, in both directions.
+# INVALID_KE_PAYLOAD round trip; Delete from either side; rekeying of the
+# Child SA (with PFS) and of the IKE SA by either side, and by both with
+# their exchanges crossing (simultaneous rekeys of the same SA, RFC 7296
+# §2.8.1, are in the unit tests: their timing is not ours to force here);
+# DPD when the peer disappears, in both directions.
 #
 #   a: ikev2d  10.0.0.1 <--veth--> 10.0.0.2  b: charon (XFRM)
 #      id ikev2d.example                        id swan.example
@@ -34,10 +37,11 @@ n b ip xfrm state add src 10.0.0.2 dst 10.0.0.1 proto esp spi 0x101 mode tunnel 
 n b ip xfrm state flush
 top=$(mktemp -d /tmp/ike.XXXXXX)
 
-# setup CASE IKE ESP [SWAN_IKE [SWAN_CHILD_OPTION]]: configuration of both
-# sides in $top/CASE
+# setup CASE IKE ESP [SWAN_IKE [SWAN_CHILD_OPTIONS [IKEV2D_OPTIONS
+# [SWAN_IKE_OPTIONS]]]]: configuration of both sides in $top/CASE
 setup() {
 	local dir=$top/$1 ike=$2 esp=$3 swan_ike=${4:-$2} swan_child=${5:-}
+	local ikev2d_opts=${6:-} swan_opts=${7:-}
 	mkdir -p "$dir/a" "$dir/b"
 	cat > "$dir/a/ikev2d.conf" <<-EOC
 	conn swan {
@@ -47,6 +51,7 @@ setup() {
 	    ike $ike ; esp $esp
 	    local-ts 10.1.0.0/24 ; remote-ts 10.2.0.0/16
 	    mode tunnel ; dpd 2
+	    $ikev2d_opts
 	}
 	EOC
 	cat > "$dir/b/swanctl.conf" <<-EOC
@@ -57,6 +62,7 @@ setup() {
 	        remote_addrs = 10.0.0.1
 	        proposals = $swan_ike
 	        dpd_delay = 2s
+	        $swan_opts
 	        local {
 	            auth = psk
 	            id = swan.example
@@ -117,14 +123,14 @@ both_agree() {
 	check "ikev2d: Child SA with esp $esp" grep -q "^child swan.* esp $esp established" <<<"$list"
 	check "ikev2d: remote selector narrowed to 10.2.0.0/24" \
 		grep -q "^child swan.* remote 10.2.0.0/24\$" <<<"$list"
-	check "the ESP SPIs match" spis_match
+	check "the ESP SPIs match" within 30 spis_match
 }
 
 # The Child SA's SPIs as ikev2d and strongSwan list them now. With 8-second
 # rekeys (the rekey case) on a loaded TCG host the two listings may be a
 # rekey apart; strongSwan keeps listing the old Child SA for a moment after
 # a rekey, so ikev2d's pair (read first) must be among strongSwan's. A
-# mismatch is read again before it fails.
+# mismatch is read again, and callers try again for up to 30 s (within).
 spis_match() {
 	local i sas list swan_in swan_out pair in out
 	for ((i = 0; i < 10; i++)); do
@@ -217,6 +223,100 @@ check "ikev2d answered the rekey" grep -q "rekeyed" "$A/ikev2d.log"
 check "the old Child SA was deleted by strongSwan" rekeyed_and_deleted
 both_agree responder AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 AES_GCM_16-128
 ike_stop
+
+# The IKE SA's SPIs as ikev2d lists them ("SPI_i SPI_r", hex).
+ikev2d_ike_spis() {
+	ikectl "$A" list | sed -n 's/^ike swan.* ESTABLISHED .* spis \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p'
+}
+swan_ike_spis() {
+	swan b "$B" --list-sas |
+		sed -n 's/^ikev2d: #[0-9]*, ESTABLISHED, IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p'
+}
+# One IKE SA on each side, with the same SPIs.
+ike_spis_match() {
+	local mine theirs
+	mine=$(ikev2d_ike_spis)
+	theirs=$(swan_ike_spis)
+	[ -n "$mine" ] && [ "$(wc -l <<<"$mine")" = 1 ] && [ "$mine" = "$theirs" ]
+}
+# count PATTERN FILE
+count() { grep -c -- "$1" "$2" || true; }
+# at_least N PATTERN FILE
+at_least() { [ "$(count "$2" "$3")" -ge "$1" ]; }
+
+# rekey_case CASE WHO IKEV2D_OPTIONS SWAN_CHILD_OPTIONS SWAN_IKE_OPTIONS: the
+# IKE and Child SAs are rekeyed (by WHO: ikev2d, strongswan or both: ikev2d
+# the Child SA, strongSwan the IKE SA) twice
+# each, the IKE SA stays up throughout, and both sides agree on the SPIs
+# after each rekey: within a few seconds, as both sides list the old and
+# the new SA for a moment and rekeys come every few seconds; an SA left
+# behind on either side would make them differ for good.
+rekey_case() {
+	local name=$1 who=$2 spis now i
+	log "=== $name: $who rekeys the Child SA (PFS, x25519) and the IKE SA"
+	setup "$name" aes128gcm16-prfsha256-x25519 aes128gcm16-x25519 aes128gcm16-prfsha256-x25519 \
+		"$4" "$3" "$5"
+	start_both
+	check "ikev2d: up swan" q ikectl "$A" up swan
+	wait_for 20 swan_up
+	wait_for 20 ikev2d_up
+	check "the IKE SPIs match" ike_spis_match
+	spis=$(ikev2d_ike_spis)
+	for i in 1 2; do
+		wait_for 90 at_least "$i" "IKE SA rekeyed: " "$A/ikev2d.log"
+		wait_for 20 at_least $((i + 1)) "CHILD_SA net{[0-9]*} established" "$B/charon.log"
+		check "rekey $i: the IKE SA is up" ikev2d_up
+		check "rekey $i: one IKE SA on each side, the same SPIs" within 20 ike_spis_match
+		now=$(ikev2d_ike_spis)
+		check_fail "rekey $i: the IKE SPIs changed" [ "$now" = "$spis" ]
+		spis=$now
+		check "rekey $i: one Child SA on each side, the same SPIs" within 30 spis_match
+	done
+	# (TEMPORARY_FAILURE for an exchange on an IKE SA being replaced, and
+	# CHILD_SA_NOT_FOUND for a rekey that crossed the old SA's Delete,
+	# are part of RFC 7296 §2.25 and may happen when both rekey)
+	check_fail "no retransmission ran out, nothing unacceptable" \
+		grep -q "peer did not respond\|peer is dead\|does not fit\|not acceptable" \
+		"$A/ikev2d.log"
+	check "the Child SA rekeys carried KE (PFS)" \
+		grep -q "CREATE_CHILD_SA request [0-9]* \[ N(REKEY_SA) .*KE" "$B/charon.log"
+	case $who in
+	ikev2d)
+		check "ikev2d rekeyed Child SAs with PFS" \
+			grep -q "rekeying Child SA .* with PFS" "$A/ikev2d.log"
+		check "ikev2d rekeyed the IKE SA" grep -q "rekeying the IKE SA" "$A/ikev2d.log" ;;
+	strongswan)
+		check "strongSwan rekeyed Child SAs" \
+			grep -q "Child SA [0-9a-f]*/[0-9a-f]* rekeyed\$" "$A/ikev2d.log"
+		check "strongSwan rekeyed the IKE SA" \
+			grep -q "generating CREATE_CHILD_SA request [0-9]* \[ SA No KE \]" "$B/charon.log" ;;
+	both)
+		check "ikev2d rekeyed Child SAs with PFS" \
+			grep -q "rekeying Child SA .* with PFS" "$A/ikev2d.log"
+		check "strongSwan rekeyed the IKE SA" \
+			grep -q "generating CREATE_CHILD_SA request [0-9]* \[ SA No KE \]" "$B/charon.log"
+		log "rekeys started by ikev2d: $(count "rekeying " "$A/ikev2d.log")," \
+			"by strongSwan: $(count "generating CREATE_CHILD_SA request" "$B/charon.log")" ;;
+	esac
+	# collisions happen when both rekey within a round trip: show them
+	grep -h -i "collision" "$A/ikev2d.log" "$B/charon.log" | sed 's/^/# /' || true
+	ike_stop
+}
+
+rekey_case rekey-ikev2d ikev2d "rekey 10 ; ike-rekey 25" "" ""
+rekey_case rekey-swan strongswan "" "rekey_time = 10s
+	                rand_time = 0s
+	                life_time = 300s" "rekey_time = 25s
+	        rand_time = 3s
+	        over_time = 60s"
+# ikev2d rekeys the Child SA (8 s), strongSwan the IKE SA (25 s): their
+# exchanges cross, and a Child SA rekey answered on the old IKE SA lands
+# in the new one
+rekey_case rekey-both both "rekey 8 ; ike-rekey 60" "rekey_time = 20s
+	                rand_time = 0s
+	                life_time = 300s" "rekey_time = 25s
+	        rand_time = 3s
+	        over_time = 60s"
 
 # Short retransmissions from here on: DPD gives up after 0.5 + 1 + 2 s.
 log "=== DPD: strongSwan disappears"

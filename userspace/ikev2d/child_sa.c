@@ -20,8 +20,22 @@ uint32_t child_random_spi(void)
 	return spi;
 }
 
-size_t child_proposals(const struct conf_conn *conn, uint32_t spi, struct ike_proposal *out,
-		       size_t max)
+uint32_t child_new_spi(struct ike_sa *sa)
+{
+	uint32_t spi = 0;
+
+	/* Without an SPI from the kernel the Child SA is still negotiated: its
+	 * installation will fail and be handled (logged, deleted towards the
+	 * peer) like any refusal. */
+	if (sa->ctx->ops.spi_alloc && sa->ctx->ops.spi_alloc(sa->ctx->ops.arg, sa, &spi)) {
+		sa_warn(sa, "no SPI from the kernel, using a random one");
+		spi = 0;
+	}
+	return spi ? spi : child_random_spi();
+}
+
+size_t child_proposals(const struct conf_conn *conn, uint32_t spi, bool with_ke,
+		       struct ike_proposal *out, size_t max)
 {
 	size_t n = 0;
 
@@ -30,7 +44,7 @@ size_t child_proposals(const struct conf_conn *conn, uint32_t spi, struct ike_pr
 		unsigned int k = 0;
 
 		for (unsigned int j = 0; j < p.n; j++)
-			if (p.xf[j].type != IKE_TRANS_KE)
+			if (with_ke || p.xf[j].type != IKE_TRANS_KE)
 				p.xf[k++] = p.xf[j];
 		p.n = k;
 		p.num = (uint8_t)(n + 1);
@@ -60,8 +74,8 @@ int child_set_proposal(struct child_sa *c, const struct ike_proposal *p)
 	return 0;
 }
 
-int child_derive_keys(const struct ike_sa *sa, struct child_sa *c, struct ike_buf ni,
-		      struct ike_buf nr)
+int child_derive_keys(const struct ike_sa *sa, struct child_sa *c, struct ike_buf gir,
+		      struct ike_buf ni, struct ike_buf nr)
 {
 	uint8_t keymat[2 * (sizeof(c->ek_in) + sizeof(c->ak_in))];
 	const uint8_t *i2r, *r2i;
@@ -74,7 +88,7 @@ int child_derive_keys(const struct ike_sa *sa, struct child_sa *c, struct ike_bu
 	    (!ike_encr_is_aead(c->encr) && !c->ak_len))
 		return -ENOTSUP;
 	half = c->ek_len + c->ak_len;
-	ret = ike_child_keymat(sa->prf, sa->keys.d, IKE_BUF(NULL, 0), ni, nr, keymat, 2 * half);
+	ret = ike_child_keymat(sa->prf, sa->keys.d, gir, ni, nr, keymat, 2 * half);
 	if (ret)
 		return ret;
 	/* initiator to responder first: encryption key, then integrity key */
@@ -119,7 +133,7 @@ void child_install(struct ike_sa *sa, struct child_sa *c)
 	c->established = time(NULL);
 	if (!c->reqid)
 		c->reqid = sa->ctx->next_reqid++;
-	c->rekey_ms = sa->ctx->now_ms + (uint64_t)sa->conn->rekey * 1000;
+	c->rekey_ms = ike_rekey_due(sa->ctx, sa->conn->rekey);
 	ike_sa_add_child(sa, c);
 	if (sa->ctx->ops.child_install &&
 	    sa->ctx->ops.child_install(sa->ctx->ops.arg, sa, c, err, sizeof(err))) {

@@ -432,7 +432,8 @@ static int parse_proposals(struct parser *ps, unsigned int line, const char *key
 enum keyword {
 	KW_LOCAL, KW_REMOTE, KW_LOCAL_ID, KW_REMOTE_ID, KW_AUTH, KW_PSK, KW_PSK_FILE,
 	KW_CERT, KW_KEY, KW_CA, KW_RSA_PSS, KW_IKE, KW_ESP, KW_LOCAL_TS, KW_REMOTE_TS,
-	KW_MODE, KW_START, KW_REKEY, KW_LIFETIME, KW_IKE_REKEY, KW_DPD, KW_COUNT,
+	KW_MODE, KW_START, KW_REKEY, KW_LIFETIME, KW_IKE_REKEY, KW_DPD, KW_FRAGMENTATION,
+	KW_FRAGMENT_SIZE, KW_COUNT,
 };
 
 static const struct {
@@ -448,12 +449,25 @@ static const struct {
 	[KW_LOCAL_TS] = { "local-ts", true }, [KW_REMOTE_TS] = { "remote-ts", true },
 	[KW_MODE] = { "mode" }, [KW_START] = { "start" }, [KW_REKEY] = { "rekey" },
 	[KW_LIFETIME] = { "lifetime" }, [KW_IKE_REKEY] = { "ike-rekey" }, [KW_DPD] = { "dpd" },
+	[KW_FRAGMENTATION] = { "fragmentation" }, [KW_FRAGMENT_SIZE] = { "fragment-size" },
 };
 
 struct conn_state {
 	struct conf_conn *c;
 	unsigned int seen[KW_COUNT];	/* line where each keyword was set */
 };
+
+static int parse_yes_no(struct parser *ps, unsigned int line, const char *kw,
+			const char *v, bool *out)
+{
+	if (!strcmp(v, "yes"))
+		*out = true;
+	else if (!strcmp(v, "no"))
+		*out = false;
+	else
+		return fail(ps, line, "%s: '%s' is not yes or no", kw, v);
+	return 0;
+}
 
 static int set_keyword(struct parser *ps, struct conn_state *st, unsigned int line,
 		       char **w, int nw)
@@ -538,11 +552,7 @@ static int set_keyword(struct parser *ps, struct conn_state *st, unsigned int li
 		}
 		return 0;
 	case KW_RSA_PSS:
-		if (!strcmp(w[1], "yes"))
-			c->rsa_pss = true;
-		else if (strcmp(w[1], "no"))
-			return fail(ps, line, "rsa-pss: '%s' is not yes or no", w[1]);
-		return 0;
+		return parse_yes_no(ps, line, w[0], w[1], &c->rsa_pss);
 	case KW_IKE:
 		return parse_proposals(ps, line, w[0], w + 1, nw - 1, IKE_PROTO_IKE, c->ike,
 				       &c->n_ike);
@@ -572,6 +582,20 @@ static int set_keyword(struct parser *ps, struct conn_state *st, unsigned int li
 		else
 			return fail(ps, line, "start: '%s' is not start, trap or none", w[1]);
 		return 0;
+	case KW_FRAGMENTATION:
+		return parse_yes_no(ps, line, w[0], w[1], &c->fragmentation);
+	case KW_FRAGMENT_SIZE: {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(w[1], &end, 10);
+		if (errno || *end || end == w[1] || v < 576 || v > 65535)
+			return fail(ps, line, "fragment-size: '%s' is not a size in bytes from "
+				    "576 to 65535", w[1]);
+		c->fragment_size = (uint16_t)v;
+		return 0;
+	}
 	default: {
 		uint32_t *dst = kw == KW_REKEY ? &c->rekey : kw == KW_LIFETIME ? &c->lifetime :
 				kw == KW_IKE_REKEY ? &c->ike_rekey : &c->dpd;
@@ -657,8 +681,8 @@ static int finish_conn(struct parser *ps, struct conn_state *st)
 			    c->name);
 	if (!c->rekey)
 		return fail(ps, st->seen[KW_REKEY], "conn '%s': rekey must be positive", c->name);
-	if (!st->seen[KW_LIFETIME])
-		c->lifetime = c->rekey + c->rekey / 10;
+	if (!st->seen[KW_LIFETIME])	/* 10% more, at least a second */
+		c->lifetime = c->rekey + (c->rekey >= 10 ? c->rekey / 10 : 1);
 	if (c->lifetime <= c->rekey)
 		return fail(ps, st->seen[KW_LIFETIME] ? st->seen[KW_LIFETIME] : st->seen[KW_REKEY],
 			    "conn '%s': lifetime (%us) must be longer than rekey (%us)",
@@ -725,6 +749,8 @@ static int parse_conn_body(struct parser *ps, struct config *cfg, unsigned int l
 	c->lifetime = 3960;
 	c->ike_rekey = 14400;
 	c->dpd = 30;
+	c->fragmentation = true;
+	c->fragment_size = 1280;
 	st.c = c;
 
 	for (unsigned int sline = 0;;) {

@@ -313,9 +313,8 @@ static void on_expire(void *arg, const struct kernel_expire *e)
 	if (!c)
 		return;
 	if (!e->hard) {
-		/* CREATE_CHILD_SA rekeying is not implemented yet */
-		log_warn("%s: soft expiry of Child SA %08x: rekeying is not implemented, "
-			 "it will be deleted at its hard expiry", sa->name, e->spi);
+		log_info("%s: soft expiry of Child SA %08x, rekeying it", sa->name, e->spi);
+		ike_sa_rekey_child(sa, c);
 		return;
 	}
 	log_info("%s: Child SA %08x reached its hard lifetime", sa->name, e->spi);

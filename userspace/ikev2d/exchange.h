@@ -49,6 +49,13 @@ void ike_put_notify_simple(struct ike_wbuf *w, uint16_t type, const void *data, 
 const char *ike_notify_name(uint16_t type);
 
 /* ---- exchange_init.c ---- */
+/* Take the algorithms of a chosen IKE proposal. */
+void init_set_algorithms(struct ike_sa *sa, const struct ike_proposal *p);
+/* SK_* from SKEYSEED (§2.14, and §2.18 for a rekeyed SA); the SA is keyed. */
+int init_derive_keys(struct ike_sa *sa, struct ike_buf skeyseed);
+/* Our IKE proposals with KE group group only (0: all); returns how many. */
+size_t init_proposals_with_group(const struct conf_conn *conn, uint16_t group,
+				 struct ike_proposal *out);
 int init_start(struct ike_sa *sa);
 void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *buf, size_t len,
 		  const ike_sockaddr *local, const ike_sockaddr *remote);
@@ -65,11 +72,12 @@ void auth_put_certreq(const struct ike_sa *sa, struct ike_wbuf *w);
 /*
  * Responder side of a Child SA (IKE_AUTH, CREATE_CHILD_SA): selects the ESP
  * proposal, narrows the selectors, derives KEYMAT from ni and nr, and
- * writes SA [Nr] TSi TSr (and USE_TRANSPORT_MODE) to w, or the notify
- * saying why not (then NULL).
+ * writes SA [Nr [KEr]] TSi TSr (and USE_TRANSPORT_MODE) to w, or the notify
+ * saying why not (then NULL). create: a CREATE_CHILD_SA, with Nr and, when
+ * the chosen proposal has a KE transform, the peer's KE (PFS).
  */
 struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m, struct ike_wbuf *w,
-			       struct ike_buf ni, struct ike_buf nr, bool put_nonce);
+			       struct ike_buf ni, struct ike_buf nr, bool create);
 
 /* ---- exchange_info.c ---- */
 int info_start(struct ike_sa *sa, enum ike_req_kind kind);
@@ -78,17 +86,26 @@ void info_process_response(struct ike_sa *sa, const struct ike_msg *m, enum ike_
 
 /* ---- exchange_create.c ---- */
 void create_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid);
+void create_process_response(struct ike_sa *sa, const struct ike_msg *m, enum ike_req_kind kind);
+/* Start rekeying a Child SA / the IKE SA (§1.3.3, §1.3.2). */
+int create_rekey_child_start(struct ike_sa *sa, struct child_sa *old);
+int create_rekey_ike_start(struct ike_sa *sa);
+/* Forget our rekey in flight (§2.8.1 collision state included). */
+void create_rekey_clear(struct ike_rekey *rk);
 
 /* ---- child_sa.c ---- */
-/* The ESP proposals of a connection without KE transforms (IKE_AUTH
- * carries no KE), with spi as their SPI. */
-size_t child_proposals(const struct conf_conn *conn, uint32_t spi, struct ike_proposal *out,
-		       size_t max);
+/* The ESP proposals of a connection, with spi as their SPI; without their
+ * KE transforms unless with_ke (IKE_AUTH carries no KE, CREATE_CHILD_SA
+ * does for PFS). */
+size_t child_proposals(const struct conf_conn *conn, uint32_t spi, bool with_ke,
+		       struct ike_proposal *out, size_t max);
+/* An inbound SPI from the kernel, or a random one. */
+uint32_t child_new_spi(struct ike_sa *sa);
 /* Take the algorithms of a chosen ESP proposal. */
 int child_set_proposal(struct child_sa *c, const struct ike_proposal *p);
-/* §2.17 KEYMAT = prf+(SK_d, Ni | Nr) (no PFS); split in and out. */
-int child_derive_keys(const struct ike_sa *sa, struct child_sa *c, struct ike_buf ni,
-		      struct ike_buf nr);
+/* §2.17 KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr); split in and out. */
+int child_derive_keys(const struct ike_sa *sa, struct child_sa *c, struct ike_buf gir,
+		      struct ike_buf ni, struct ike_buf nr);
 /* The selectors for our side / the peer's side when the configuration has
  * none: the addresses of the IKE SA. */
 size_t child_default_ts(const ike_sockaddr *a, struct ike_ts *out);

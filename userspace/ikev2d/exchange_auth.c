@@ -300,40 +300,12 @@ void auth_put_certreq(const struct ike_sa *sa, struct ike_wbuf *w)
 }
 
 /* Each of ts lies within one of allowed (a responder may only narrow). */
-static bool ts_all_within(const struct ike_ts *ts, size_t n, const struct ike_ts *allowed,
-			  size_t n_allowed)
-{
-	for (size_t i = 0; i < n; i++) {
-		bool ok = false;
-
-		for (size_t j = 0; j < n_allowed && !ok; j++)
-			ok = ts_contains(&allowed[j], &ts[i]);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
 static void put_ts(struct ike_wbuf *w, uint8_t type, const struct ike_ts *ts, size_t n)
 {
 	struct ike_ts_payload p = { .n = (unsigned int)n };
 
 	memcpy(p.ts, ts, n * sizeof(*ts));
 	ike_put_ts(w, type, &p);
-}
-
-static uint32_t new_spi(struct ike_sa *sa)
-{
-	uint32_t spi = 0;
-
-	/* Without an SPI from the kernel the Child SA is still negotiated: its
-	 * installation will fail and be handled (logged, deleted towards the
-	 * peer) like any refusal. */
-	if (sa->ctx->ops.spi_alloc && sa->ctx->ops.spi_alloc(sa->ctx->ops.arg, sa, &spi)) {
-		sa_warn(sa, "no SPI from the kernel, using a random one");
-		spi = 0;
-	}
-	return spi ? spi : child_random_spi();
 }
 
 static bool has_other_sa(const struct ike_sa *sa)
@@ -362,7 +334,7 @@ int auth_start(struct ike_sa *sa)
 		sa_err(sa, "cannot compute AUTH: %s", strerror(-ret));
 		return ret;
 	}
-	sa->first_spi_in = sa->conn->n_esp ? new_spi(sa) : 0;
+	sa->first_spi_in = sa->conn->n_esp ? child_new_spi(sa) : 0;
 	if (!sa->n_want_ts_l)
 		sa->n_want_ts_l = child_conf_ts(sa, true, sa->want_ts_l);
 	if (!sa->n_want_ts_r)
@@ -385,7 +357,7 @@ int auth_start(struct ike_sa *sa)
 	if (sa->first_spi_in) {
 		if (conn->mode == CONF_MODE_TRANSPORT)
 			ike_put_notify_simple(&w, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
-		sap.n = (unsigned int)child_proposals(conn, sa->first_spi_in, props,
+		sap.n = (unsigned int)child_proposals(conn, sa->first_spi_in, false, props,
 						      CONF_MAX_PROPOSALS);
 		memcpy(sap.prop, props, sap.n * sizeof(props[0]));
 		ike_put_sa(&w, &sap);
@@ -447,8 +419,14 @@ static void auth_failed(struct ike_sa *sa, uint32_t mid, const char *why)
 }
 
 struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m, struct ike_wbuf *w,
-			       struct ike_buf ni, struct ike_buf nr, bool put_nonce)
+			       struct ike_buf ni, struct ike_buf nr, bool create)
 {
+	const struct ike_payload *p_ke = ike_msg_find(m, IKE_PL_KE);
+	uint8_t gir[IKE_KE_MAX], ke_data[IKE_KE_MAX];
+	const struct ike_transform *group;
+	struct ike_dh *dh = NULL;
+	size_t gir_len = 0, ke_len = 0;
+	struct ike_ke ke;
 	const struct ike_payload *p_sa = ike_msg_find(m, IKE_PL_SA);
 	const struct ike_payload *p_tsi = ike_msg_find(m, IKE_PL_TSI);
 	const struct ike_payload *p_tsr = ike_msg_find(m, IKE_PL_TSR);
@@ -466,33 +444,60 @@ struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m, struc
 		ike_put_notify_simple(w, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return NULL;
 	}
-	n_props = child_proposals(sa->conn, 0, props, CONF_MAX_PROPOSALS);
+	n_props = child_proposals(sa->conn, 0, create, props, CONF_MAX_PROPOSALS);
 	if (proposal_select(props, n_props, &offered, &chosen) || chosen.spi_size != 4) {
 		sa_warn(sa, "no acceptable ESP proposal");
 		ike_put_notify_simple(w, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return NULL;
 	}
+	group = proposal_get(&chosen, IKE_TRANS_KE);
+	if (group && group->id == IKE_KE_NONE)
+		group = NULL;
+	if (group) {
+		/* PFS (§1.3.1): the peer's KE must be of the chosen group */
+		if (!p_ke || ike_parse_ke(p_ke->body, &ke) || ke.group != group->id) {
+			uint8_t g[2] = { group->id >> 8, group->id & 0xff };
+
+			sa_info(sa, "CREATE_CHILD_SA: asking for KE group %u", group->id);
+			ike_put_notify_simple(w, IKE_N_INVALID_KE_PAYLOAD, g, 2);
+			return NULL;
+		}
+		dh = ike_dh_new(group->id);
+		if (!dh || ike_dh_public(dh, ke_data, sizeof(ke_data), &ke_len) ||
+		    ike_dh_shared(dh, ke.data, gir, sizeof(gir), &gir_len)) {
+			sa_warn(sa, "CREATE_CHILD_SA: the peer's KE is refused");
+			ike_dh_free(dh);
+			ike_put_notify_simple(w, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+			return NULL;
+		}
+		ike_dh_free(dh);
+	}
 	c = calloc(1, sizeof(*c));
-	if (!c)
+	if (!c) {
+		OPENSSL_cleanse(gir, sizeof(gir));
 		return NULL;
+	}
 	n_l = child_conf_ts(sa, true, allow_l);
 	n_r = child_conf_ts(sa, false, allow_r);
 	if (ts_narrow(tsi.ts, tsi.n, allow_r, n_r, c->ts_r, IKE_MAX_TS, &c->n_ts_r) ||
 	    ts_narrow(tsr.ts, tsr.n, allow_l, n_l, c->ts_l, IKE_MAX_TS, &c->n_ts_l)) {
 		sa_warn(sa, "traffic selectors unacceptable");
 		ike_put_notify_simple(w, IKE_N_TS_UNACCEPTABLE, NULL, 0);
+		OPENSSL_cleanse(gir, sizeof(gir));
 		child_free(c);
 		return NULL;
 	}
 	c->spi_out = (uint32_t)chosen.spi[0] << 24 | chosen.spi[1] << 16 | chosen.spi[2] << 8 |
 		     chosen.spi[3];
 	child_set_proposal(c, &chosen);
-	c->spi_in = new_spi(sa);
-	if (child_derive_keys(sa, c, ni, nr)) {
+	c->spi_in = child_new_spi(sa);
+	if (child_derive_keys(sa, c, IKE_BUF(gir, gir_len), ni, nr)) {
+		OPENSSL_cleanse(gir, sizeof(gir));
 		ike_put_notify_simple(w, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		child_free(c);
 		return NULL;
 	}
+	OPENSSL_cleanse(gir, sizeof(gir));
 	c->mode = CONF_MODE_TUNNEL;
 	if (ike_msg_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL)) {
 		if (sa->conn->mode == CONF_MODE_TRANSPORT) {
@@ -508,8 +513,13 @@ struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m, struc
 	chosen.spi[3] = c->spi_in;
 	sap.prop[0] = chosen;
 	ike_put_sa(w, &sap);
-	if (put_nonce)
+	if (create)
 		ike_put_nonce(w, nr);
+	if (group) {
+		ke.group = group->id;
+		ke.data = IKE_BUF(ke_data, ke_len);
+		ike_put_ke(w, &ke);
+	}
 	put_ts(w, IKE_PL_TSI, c->ts_r, c->n_ts_r);
 	put_ts(w, IKE_PL_TSR, c->ts_l, c->n_ts_l);
 	return c;
@@ -629,7 +639,7 @@ void auth_process_response(struct ike_sa *sa, const struct ike_msg *m)
 			sa_warn(sa, "no Child SA: peer says %s (%u)", ike_notify_name(err), err);
 		return;
 	}
-	n_props = child_proposals(sa->conn, sa->first_spi_in, props, CONF_MAX_PROPOSALS);
+	n_props = child_proposals(sa->conn, sa->first_spi_in, false, props, CONF_MAX_PROPOSALS);
 	if (ike_parse_sa(p_sa->body, &offered) || offered.n != 1 ||
 	    proposal_select(props, n_props, &offered, &chosen) || chosen.spi_size != 4 ||
 	    ike_parse_ts(p_tsi->body, &tsi) || ike_parse_ts(p_tsr->body, &tsr) ||
@@ -656,7 +666,8 @@ void auth_process_response(struct ike_sa *sa, const struct ike_msg *m)
 	c->mode = sa->conn->mode == CONF_MODE_TRANSPORT &&
 		  ike_msg_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL) ?
 		  CONF_MODE_TRANSPORT : CONF_MODE_TUNNEL;
-	if (child_derive_keys(sa, c, IKE_BUF(sa->ni, sa->ni_len), IKE_BUF(sa->nr, sa->nr_len))) {
+	if (child_derive_keys(sa, c, IKE_BUF(NULL, 0), IKE_BUF(sa->ni, sa->ni_len),
+			      IKE_BUF(sa->nr, sa->nr_len))) {
 		child_free(c);
 		return;
 	}

@@ -6,9 +6,8 @@
  * from a responder with certificates. Then SKEYSEED and the SK_* keys
  * (§2.14).
  *
- * IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383) is not sent: fragments are not
- * reassembled yet, and a peer told otherwise fragments its IKE_AUTH as
- * soon as it carries a certificate.
+ * IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383) both ways when the connection
+ * has fragmentation on; ike_sa.c then fragments and reassembles.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,10 +33,16 @@ static void put_natd(struct ike_wbuf *w, const uint8_t spi_i[8], const uint8_t s
 		ike_put_notify_simple(w, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
 }
 
-static void put_capabilities(struct ike_wbuf *w)
+/* RFC 7383 §2.3: the initiator offers fragmentation, a responder answers
+ * only an offer. */
+static void put_capabilities(struct ike_sa *sa, struct ike_wbuf *w)
 {
 	ike_put_notify_simple(w, IKE_N_SIGNATURE_HASH_ALGORITHMS, sig_hashes,
 			      sizeof(sig_hashes));
+	if (sa->conn->fragmentation && (sa->initiator || sa->frag_peer)) {
+		ike_put_notify_simple(w, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
+		sa->frag_ours = true;
+	}
 }
 
 static void take_capabilities(struct ike_sa *sa, const struct ike_msg *m)
@@ -46,6 +51,7 @@ static void take_capabilities(struct ike_sa *sa, const struct ike_msg *m)
 
 	if (ike_msg_notify(m, IKE_N_SIGNATURE_HASH_ALGORITHMS, &n))
 		sa->peer_sig_hashes = ike_sig_hashes_parse(n.data);
+	sa->frag_peer = ike_msg_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL);
 }
 
 /* Compares the peer's NAT-D hashes with what they would be without NAT. */
@@ -80,7 +86,7 @@ static void check_natd(struct ike_sa *sa, const struct ike_msg *m, const uint8_t
 			sa->nat_remote ? "remote" : "");
 }
 
-static void set_algorithms(struct ike_sa *sa, const struct ike_proposal *p)
+void init_set_algorithms(struct ike_sa *sa, const struct ike_proposal *p)
 {
 	const struct ike_transform *t;
 
@@ -101,11 +107,9 @@ static int derive(struct ike_sa *sa, struct ike_buf peer_ke)
 {
 	uint8_t gir[IKE_KE_MAX], skeyseed[IKE_PRF_MAX];
 	size_t gir_len, prf_len = ike_prf_size(sa->prf);
-	size_t elen = ike_encr_keymat_len(sa->encr, sa->encr_bits);
-	size_t alen = ike_encr_is_aead(sa->encr) ? 0 : ike_integ_key_len(sa->integ);
 	int ret;
 
-	if (!prf_len || !elen)
+	if (!prf_len || !ike_encr_keymat_len(sa->encr, sa->encr_bits))
 		return -ENOTSUP;
 	ret = ike_dh_shared(sa->dh, peer_ke, gir, sizeof(gir), &gir_len);
 	if (ret) {
@@ -114,18 +118,31 @@ static int derive(struct ike_sa *sa, struct ike_buf peer_ke)
 	}
 	ret = ike_skeyseed(sa->prf, IKE_BUF(sa->ni, sa->ni_len), IKE_BUF(sa->nr, sa->nr_len),
 			   IKE_BUF(gir, gir_len), skeyseed);
+	OPENSSL_cleanse(gir, sizeof(gir));
 	if (!ret)
-		ret = ike_derive_sa_keys(sa->prf, IKE_BUF(skeyseed, prf_len),
-					 IKE_BUF(sa->ni, sa->ni_len), IKE_BUF(sa->nr, sa->nr_len),
-					 sa->spi_i, sa->spi_r, alen, elen, &sa->keys);
+		ret = init_derive_keys(sa, IKE_BUF(skeyseed, prf_len));
+	else
+		sa_err(sa, "key derivation failed: %s", strerror(-ret));
+	OPENSSL_cleanse(skeyseed, sizeof(skeyseed));
+	return ret;
+}
+
+int init_derive_keys(struct ike_sa *sa, struct ike_buf skeyseed)
+{
+	size_t elen = ike_encr_keymat_len(sa->encr, sa->encr_bits);
+	size_t alen = ike_encr_is_aead(sa->encr) ? 0 : ike_integ_key_len(sa->integ);
+	int ret = -ENOTSUP;
+
+	if (ike_prf_size(sa->prf) && elen)
+		ret = ike_derive_sa_keys(sa->prf, skeyseed, IKE_BUF(sa->ni, sa->ni_len),
+					 IKE_BUF(sa->nr, sa->nr_len), sa->spi_i, sa->spi_r, alen,
+					 elen, &sa->keys);
 	if (!ret)
 		ret = ike_sk_init(&sa->sk_i, sa->encr, sa->encr_bits, sa->integ, sa->keys.ei,
 				  sa->keys.ai);
 	if (!ret)
 		ret = ike_sk_init(&sa->sk_r, sa->encr, sa->encr_bits, sa->integ, sa->keys.er,
 				  sa->keys.ar);
-	OPENSSL_cleanse(gir, sizeof(gir));
-	OPENSSL_cleanse(skeyseed, sizeof(skeyseed));
 	if (ret)
 		sa_err(sa, "key derivation failed: %s", strerror(-ret));
 	else
@@ -198,7 +215,7 @@ int init_start(struct ike_sa *sa)
 	ike_put_ke(&w, &ke);
 	ike_put_nonce(&w, IKE_BUF(sa->ni, sa->ni_len));
 	put_natd(&w, sa->spi_i, zero_spi, &sa->local, &sa->remote);
-	put_capabilities(&w);
+	put_capabilities(sa, &w);
 	len = ike_wbuf_finish(&w);
 	if (len < 0)
 		return len;
@@ -247,17 +264,18 @@ static bool addr_matches(const struct conf_addr *c, const ike_sockaddr *a)
 
 /* Our proposals reduced to KE group: so that a peer's KE is used when any
  * of our proposals allows it, and INVALID_KE_PAYLOAD only when none does. */
-static size_t with_group(const struct conf_conn *conn, uint16_t group, struct ike_proposal *out)
+size_t init_proposals_with_group(const struct conf_conn *conn, uint16_t group,
+				 struct ike_proposal *out)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < conn->n_ike; i++) {
 		struct ike_proposal p = conn->ike[i];
-		bool has = false;
+		bool has = !group;
 		unsigned int k = 0;
 
 		for (unsigned int j = 0; j < p.n; j++) {
-			if (p.xf[j].type == IKE_TRANS_KE) {
+			if (p.xf[j].type == IKE_TRANS_KE && group) {
 				if (p.xf[j].id != group)
 					continue;
 				has = true;
@@ -297,7 +315,7 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 				sa_debug(sa, "retransmitted IKE_SA_INIT, resending the response");
 				if (ctx->ops.send)
 					ctx->ops.send(ctx->ops.arg, &sa->local, &sa->remote,
-						      sa->resp, sa->resp_len);
+						      sa->resp.buf, sa->resp.len);
 			}
 			return;
 		}
@@ -323,7 +341,7 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 
 		if (!addr_matches(&c->local, local) || !addr_matches(&c->remote, remote))
 			continue;
-		n = with_group(c, ke.group, reduced);
+		n = init_proposals_with_group(c, ke.group, reduced);
 		if (n && !proposal_select(reduced, n, &offered, &chosen)) {
 			conn = c;
 			break;
@@ -381,7 +399,7 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
 	sa->local = *local;
 	sa->remote = *remote;
-	set_algorithms(sa, &chosen);
+	init_set_algorithms(sa, &chosen);
 	sa->ni_len = nonce.len;
 	memcpy(sa->ni, nonce.ptr, nonce.len);
 	sa->nr_len = IKE_NONCE_LEN;
@@ -411,7 +429,7 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 	ike_put_ke(&w, &ke);
 	ike_put_nonce(&w, IKE_BUF(sa->nr, sa->nr_len));
 	put_natd(&w, sa->spi_i, sa->spi_r, &sa->local, &sa->remote);
-	put_capabilities(&w);
+	put_capabilities(sa, &w);
 	if (conn->auth == CONF_AUTH_PUBKEY)
 		auth_put_certreq(sa, &w);
 	olen = ike_wbuf_finish(&w);
@@ -492,7 +510,7 @@ void init_process_response(struct ike_sa *sa, const struct ike_msg *m, const uin
 		return;
 	}
 	memcpy(sa->spi_r, m->hdr.spi_r, 8);
-	set_algorithms(sa, &chosen);
+	init_set_algorithms(sa, &chosen);
 	sa->nr_len = nonce.len;
 	memcpy(sa->nr, nonce.ptr, nonce.len);
 	if (derive(sa, ke.data)) {

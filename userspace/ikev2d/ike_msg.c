@@ -58,7 +58,7 @@ uint16_t ike_err_notify(int err)
 
 static bool known_payload(uint8_t type)
 {
-	return type >= IKE_PL_SA && type <= IKE_PL_EAP;
+	return (type >= IKE_PL_SA && type <= IKE_PL_EAP) || type == IKE_PL_SKF;
 }
 
 /* Parse one known body into a scratch struct: rejects malformed bodies
@@ -76,6 +76,7 @@ static int validate_body(uint8_t type, struct ike_buf body)
 		struct ike_delete d;
 		struct ike_ts_payload ts;
 		struct ike_cp cp;
+		struct ike_skf skf;
 	} u;
 
 	switch (type) {
@@ -93,6 +94,7 @@ static int validate_body(uint8_t type, struct ike_buf body)
 	case IKE_PL_TSR: return ike_parse_ts(body, &u.ts);
 	case IKE_PL_CP: return ike_parse_cp(body, &u.cp);
 	case IKE_PL_EAP: return ike_parse_eap(body, &u.buf);
+	case IKE_PL_SKF: return ike_parse_skf(body, &u.skf);
 	default: return IKE_OK;	/* Vendor ID, SK: opaque */
 	}
 }
@@ -162,11 +164,12 @@ int ike_payloads_parse(uint8_t first, const uint8_t *buf, size_t len,
 		m->pl[m->n] = (struct ike_payload){
 			.type = type, .critical = critical, .body = body,
 		};
-		if (type == IKE_PL_SK) {
-			/* no SK inside SK */
-			if (ike_msg_find(m, IKE_PL_SK))
+		if (type == IKE_PL_SK || type == IKE_PL_SKF) {
+			/* no SK or SKF inside SK or SKF, never both */
+			if (ike_msg_find(m, IKE_PL_SK) || ike_msg_find(m, IKE_PL_SKF))
 				return IKE_ERR_SYNTAX;
-			/* §3.14: SK is last; its next-payload names the inner chain */
+			/* §3.14, RFC 7383 §2.5: SK/SKF is last; its next-payload
+			 * names the inner chain (SKF: in fragment 1 only) */
 			m->pl[m->n++].sk_first = next;
 			return off == len ? IKE_OK : IKE_ERR_SYNTAX;
 		}
@@ -489,6 +492,19 @@ int ike_parse_cp(struct ike_buf body, struct ike_cp *cp)
 	return IKE_OK;
 }
 
+int ike_parse_skf(struct ike_buf body, struct ike_skf *skf)
+{
+	if (body.len < 4)
+		return IKE_ERR_TRUNCATED;
+	skf->num = get16(body.ptr);
+	skf->total = get16(body.ptr + 2);
+	skf->enc = IKE_BUF(body.ptr + 4, body.len - 4);
+	/* RFC 7383 §2.5: numbered from 1, never beyond Total Fragments */
+	if (!skf->num || !skf->total || skf->num > skf->total)
+		return IKE_ERR_SYNTAX;
+	return IKE_OK;
+}
+
 int ike_parse_eap(struct ike_buf body, struct ike_buf *eap)
 {
 	/* RFC 3748 §4: code, identifier, length (covering the whole packet) */
@@ -738,6 +754,20 @@ void ike_put_sk(struct ike_wbuf *w, uint8_t first_inner, struct ike_buf blob)
 	if (!w->overflow)
 		w->p[s] = first_inner;
 	w->np_off = NP_CLOSED;	/* nothing may follow SK */
+}
+
+void ike_put_skf(struct ike_wbuf *w, uint8_t first_inner, uint16_t num, uint16_t total,
+		 struct ike_buf blob)
+{
+	size_t s = pl_begin(w, IKE_PL_SKF, false);
+
+	put16(w, num);
+	put16(w, total);
+	put_bytes(w, blob.ptr, blob.len);
+	pl_end(w, s);
+	if (!w->overflow)
+		w->p[s] = num == 1 ? first_inner : IKE_PL_NONE;
+	w->np_off = NP_CLOSED;
 }
 
 void ike_put_notify(struct ike_wbuf *w, const struct ike_notify *n)

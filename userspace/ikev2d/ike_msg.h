@@ -58,7 +58,7 @@ struct ike_hdr {
 struct ike_payload {
 	uint8_t type;
 	bool critical;
-	uint8_t sk_first;	/* SK only: type of the first inner payload */
+	uint8_t sk_first;	/* SK, SKF: type of the first inner payload */
 	struct ike_buf body;	/* without the generic header */
 };
 
@@ -151,6 +151,14 @@ struct ike_cp {
 	struct ike_cp_attr attr[IKE_MAX_CP_ATTRS];
 };
 
+/* RFC 7383 Encrypted Fragment payload: Fragment Number, Total Fragments,
+ * then IV | ciphertext | ICV as in SK. */
+struct ike_skf {
+	uint16_t num;
+	uint16_t total;
+	struct ike_buf enc;
+};
+
 /* Parsing: a whole datagram, or the inner chain of a decrypted SK payload
  * (ike_payloads_parse() appends to what m already holds). */
 int ike_msg_parse(const uint8_t *buf, size_t len, struct ike_msg *m);
@@ -171,6 +179,7 @@ int ike_parse_delete(struct ike_buf body, struct ike_delete *d);
 int ike_parse_ts(struct ike_buf body, struct ike_ts_payload *ts);
 int ike_parse_cp(struct ike_buf body, struct ike_cp *cp);
 int ike_parse_eap(struct ike_buf body, struct ike_buf *eap);
+int ike_parse_skf(struct ike_buf body, struct ike_skf *skf);
 
 /* Encoding */
 struct ike_wbuf {
@@ -201,6 +210,9 @@ void ike_put_ts(struct ike_wbuf *w, uint8_t type, const struct ike_ts_payload *t
 void ike_put_cp(struct ike_wbuf *w, const struct ike_cp *cp);
 void ike_put_eap(struct ike_wbuf *w, struct ike_buf eap);
 void ike_put_sk(struct ike_wbuf *w, uint8_t first_inner, struct ike_buf blob);
+/* Fragment num of total; first_inner only goes into fragment 1. */
+void ike_put_skf(struct ike_wbuf *w, uint8_t first_inner, uint16_t num, uint16_t total,
+		 struct ike_buf blob);
 /* Any payload from its body, e.g. to test unknown ones. */
 void ike_put_raw(struct ike_wbuf *w, uint8_t type, bool critical, struct ike_buf body);
 

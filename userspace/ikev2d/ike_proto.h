@@ -49,6 +49,7 @@ enum ike_payload_type {
 	IKE_PL_SK = 46,
 	IKE_PL_CP = 47,
 	IKE_PL_EAP = 48,
+	IKE_PL_SKF = 53,	/* RFC 7383 Encrypted Fragment */
 };
 
 enum ike_protocol_id {

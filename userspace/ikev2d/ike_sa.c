@@ -163,6 +163,11 @@ void ike_ctx_init(struct ike_ctx *ctx, const struct config *cfg, const struct ik
 	ctx->retx_tries = 5;
 	ctx->retx_max_ms = 30000;
 	ctx->half_open_timeout_ms = 30000;
+	ctx->rekey_retry_ms = 10000;
+	ctx->rekeyed_timeout_ms = 30000;
+	ctx->frag_limits.max_frags = IKE_FRAG_MAX;
+	ctx->frag_limits.max_len = IKE_FRAG_MAX_LEN;
+	ctx->frag_limits.timeout_ms = IKE_FRAG_TIMEOUT_MS;
 	ctx->next_uid = 1;
 	ctx->next_reqid = 1;
 }
@@ -185,8 +190,11 @@ static void ike_sa_free(struct ike_sa *sa)
 	ike_sk_clear(&sa->sk_r);
 	free(sa->init_req);
 	free(sa->init_resp);
-	free(sa->req);
-	free(sa->resp);
+	free(sa->req.buf);
+	free(sa->resp.buf);
+	ike_frag_reset(&sa->frag_req);
+	ike_frag_reset(&sa->frag_resp);
+	create_rekey_clear(&sa->rk);
 	OPENSSL_cleanse(sa, sizeof(*sa));
 	free(sa);
 }
@@ -243,8 +251,11 @@ void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st)
 	if (st == IKE_SA_INIT_DONE)
 		sa->ctx->half_open++;
 	sa->state = st;
-	if (st == IKE_SA_ESTABLISHED)
+	if (st == IKE_SA_ESTABLISHED) {
 		sa->established = time(NULL);
+		if (sa->conn)
+			sa->rekey_ms = ike_rekey_due(sa->ctx, sa->conn->ike_rekey);
+	}
 	if (sa->ctx->ops.sa_event)
 		sa->ctx->ops.sa_event(sa->ctx->ops.arg, sa);
 }
@@ -282,6 +293,26 @@ void ike_sa_remove_child(struct ike_sa *sa, struct child_sa *c)
 			return;
 		}
 	}
+}
+
+uint64_t ike_rekey_due(const struct ike_ctx *ctx, uint32_t secs)
+{
+	uint64_t ms = (uint64_t)secs * 1000;
+	uint32_t r = 0;
+
+	if (!secs)
+		return 0;
+	RAND_bytes((uint8_t *)&r, sizeof(r));
+	return ctx->now_ms + ms - r % (ms / 10 + 1);
+}
+
+int ike_nonce_cmp(struct ike_buf a, struct ike_buf b)
+{
+	int c = memcmp(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
+
+	if (c)
+		return c;
+	return a.len < b.len ? -1 : a.len > b.len;
 }
 
 struct child_sa *ike_sa_child_by_spi_out(struct ike_sa *sa, uint32_t spi)
@@ -329,125 +360,182 @@ unsigned int ike_retx_timeout(const struct ike_ctx *ctx, unsigned int try)
 	return t > ctx->retx_max_ms ? ctx->retx_max_ms : (unsigned int)t;
 }
 
-static void transmit(struct ike_sa *sa, const uint8_t *buf, size_t len)
+static void transmit(struct ike_sa *sa, const struct ike_packets *p)
 {
 	ike_sockaddr local = sa->local, remote = sa->remote;
+	size_t off = 0;
 
-	if (sa->ctx->ops.send)
-		sa->ctx->ops.send(sa->ctx->ops.arg, &local, &remote, buf, len);
+	for (unsigned int i = 0; i < p->n && sa->ctx->ops.send; i++) {
+		sa->ctx->ops.send(sa->ctx->ops.arg, &local, &remote, p->buf + off, p->lens[i]);
+		off += p->lens[i];
+	}
 }
 
-/* Builds header + SK{inner} into out. */
-static int protect(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t mid,
-		   struct ike_wbuf *inner, uint8_t *out, size_t cap)
-{
-	static const uint8_t zeros[IKE_MSG_MAX];
-	const struct ike_sk *sk = sa->initiator ? &sa->sk_i : &sa->sk_r;
-	uint8_t body[IKE_MSG_MAX];
-	struct ike_hdr h = { .version = 0x20, .exchange = exchange, .msg_id = mid };
-	struct ike_wbuf w;
-	int ptlen, len;
-	size_t blen;
-
-	ptlen = ike_wbuf_finish(inner);
-	if (ptlen < 0)
-		return ptlen;
-	blen = ike_sk_body_len(sk, (size_t)ptlen);
-	if (blen > sizeof(zeros))
-		return -ENOSPC;
-	memcpy(h.spi_i, sa->spi_i, 8);
-	memcpy(h.spi_r, sa->spi_r, 8);
-	h.flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) | (response ? IKE_FLAG_RESPONSE : 0);
-	ike_wbuf_init(&w, out, cap);
-	ike_put_hdr(&w, &h);
-	ike_put_sk(&w, inner->first, IKE_BUF(zeros, blen));
-	len = ike_wbuf_finish(&w);
-	if (len < 0)
-		return len;
-	if (ike_sk_encrypt(sk, IKE_BUF(out, len - blen), NULL, IKE_BUF(inner->p, ptlen),
-			   body, sizeof(body)))
-		return -EIO;
-	memcpy(out + len - blen, body, blen);
-	return len;
-}
-
-static int store(uint8_t **dst, size_t *dlen, const uint8_t *buf, size_t len)
+static int store(struct ike_packets *dst, const uint8_t *buf, size_t len,
+		 const uint16_t *lens, unsigned int n)
 {
 	uint8_t *p = malloc(len);
 
 	if (!p)
 		return -ENOMEM;
 	memcpy(p, buf, len);
-	free(*dst);
-	*dst = p;
-	*dlen = len;
+	free(dst->buf);
+	dst->buf = p;
+	dst->len = len;
+	dst->n = n;
+	memcpy(dst->lens, lens, n * sizeof(*lens));
 	return 0;
 }
 
-static int start_request(struct ike_sa *sa, enum ike_req_kind kind, uint32_t mid,
-			 const uint8_t *buf, size_t len)
+/* RFC 7383 §2.5.1: only when both sides support it, never IKE_SA_INIT. */
+static size_t frag_room(const struct ike_sa *sa)
 {
-	int ret = store(&sa->req, &sa->req_len, buf, len);
+	bool natt = ike_addr_port(&sa->remote) == IKE_NATT_PORT ||
+		    ike_addr_port(&sa->local) == IKE_NATT_PORT;
 
-	if (ret)
-		return ret;
+	if (!sa->frag_peer || !sa->frag_ours || !sa->conn)
+		return SIZE_MAX;
+	return ike_frag_room(sa->conn->fragment_size, sa->remote.sa.sa_family == AF_INET6, natt);
+}
+
+/* Builds header + SK{inner}, or SKF fragments of it when it is too large
+ * for the path, into out. */
+static int protect(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t mid,
+		   struct ike_wbuf *inner, struct ike_packets *out)
+{
+	static const uint8_t zeros[IKE_MSG_MAX];
+	const struct ike_sk *sk = sa->initiator ? &sa->sk_i : &sa->sk_r;
+	uint8_t buf[IKE_MSG_MAX], body[IKE_MSG_MAX];
+	struct ike_hdr h = { .version = 0x20, .exchange = exchange, .msg_id = mid };
+	uint8_t frags[IKE_MSG_MAX + IKE_FRAG_MAX * 128];
+	uint16_t lens[IKE_FRAG_MAX];
+	size_t blen, room = frag_room(sa);
+	struct ike_wbuf w;
+	int ptlen, len, n;
+
+	ptlen = ike_wbuf_finish(inner);
+	if (ptlen < 0)
+		return ptlen;
+	memcpy(h.spi_i, sa->spi_i, 8);
+	memcpy(h.spi_r, sa->spi_r, 8);
+	h.flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) | (response ? IKE_FLAG_RESPONSE : 0);
+	blen = ike_sk_body_len(sk, (size_t)ptlen);
+	if (blen <= sizeof(zeros) && IKE_HDR_LEN + IKE_GENERIC_HDR_LEN + blen <= room) {
+		ike_wbuf_init(&w, buf, sizeof(buf));
+		ike_put_hdr(&w, &h);
+		ike_put_sk(&w, inner->first, IKE_BUF(zeros, blen));
+		len = ike_wbuf_finish(&w);
+		if (len < 0)
+			return len;
+		if (ike_sk_encrypt(sk, IKE_BUF(buf, len - blen), NULL,
+				   IKE_BUF(inner->p, ptlen), body, sizeof(body)))
+			return -EIO;
+		memcpy(buf + len - blen, body, blen);
+		lens[0] = (uint16_t)len;
+		return store(out, buf, (size_t)len, lens, 1);
+	}
+	if (room == SIZE_MAX)
+		return -ENOSPC;
+	n = ike_frag_build(sk, &h, inner->first, IKE_BUF(inner->p, ptlen), room,
+			   sa->ctx->frag_limits.max_frags, frags, sizeof(frags), lens);
+	if (n < 0)
+		return n;
+	sa_debug(sa, "message %u in %d fragments of at most %zu bytes", mid, n, room);
+	len = 0;
+	for (int i = 0; i < n; i++)
+		len += lens[i];
+	return store(out, frags, (size_t)len, lens, (unsigned int)n);
+}
+
+static int start_request(struct ike_sa *sa, enum ike_req_kind kind, uint32_t mid)
+{
 	sa->req_kind = kind;
 	sa->req_mid = mid;
 	sa->req_tries = 1;
 	sa->req_next_ms = sa->ctx->now_ms + ike_retx_timeout(sa->ctx, 0);
-	transmit(sa, buf, len);
+	transmit(sa, &sa->req);
 	return 0;
 }
 
 int ike_sa_send_plain_request(struct ike_sa *sa, const uint8_t *buf, size_t len)
 {
-	return start_request(sa, IKE_REQ_INIT, 0, buf, len);
+	uint16_t l = (uint16_t)len;
+	int ret = len <= UINT16_MAX ? store(&sa->req, buf, len, &l, 1) : -EMSGSIZE;
+
+	return ret ? ret : start_request(sa, IKE_REQ_INIT, 0);
 }
 
 int ike_sa_send_request(struct ike_sa *sa, enum ike_req_kind kind, uint8_t exchange,
 			struct ike_wbuf *inner)
 {
-	uint8_t out[IKE_MSG_MAX];
-	int len = protect(sa, exchange, false, sa->my_mid, inner, out, sizeof(out));
+	int ret = protect(sa, exchange, false, sa->my_mid, inner, &sa->req);
 
-	if (len < 0) {
-		sa_err(sa, "cannot build request: %s", strerror(-len));
-		return len;
+	if (ret < 0) {
+		sa_err(sa, "cannot build request: %s", strerror(-ret));
+		return ret;
 	}
 	sa->my_mid++;
-	return start_request(sa, kind, sa->my_mid - 1, out, (size_t)len);
+	return start_request(sa, kind, sa->my_mid - 1);
 }
 
-static int respond(struct ike_sa *sa, uint32_t mid, const uint8_t *buf, size_t len)
+static void respond(struct ike_sa *sa, uint32_t mid)
 {
-	int ret = store(&sa->resp, &sa->resp_len, buf, len);
-
-	if (ret)
-		return ret;
 	sa->resp_valid = true;
 	sa->resp_mid = mid;
 	sa->peer_mid = mid + 1;
-	transmit(sa, buf, len);
-	return 0;
+	transmit(sa, &sa->resp);
 }
 
 int ike_sa_send_plain_response(struct ike_sa *sa, const uint8_t *buf, size_t len)
 {
-	return respond(sa, 0, buf, len);
+	uint16_t l = (uint16_t)len;
+	int ret = len <= UINT16_MAX ? store(&sa->resp, buf, len, &l, 1) : -EMSGSIZE;
+
+	if (ret)
+		return ret;
+	respond(sa, 0);
+	return 0;
 }
 
 int ike_sa_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t mid,
 			 struct ike_wbuf *inner)
 {
-	uint8_t out[IKE_MSG_MAX];
-	int len = protect(sa, exchange, true, mid, inner, out, sizeof(out));
+	int ret = protect(sa, exchange, true, mid, inner, &sa->resp);
 
-	if (len < 0) {
-		sa_err(sa, "cannot build response: %s", strerror(-len));
+	if (ret < 0) {
+		sa_err(sa, "cannot build response: %s", strerror(-ret));
+		sa->resp_valid = false;
 		sa->peer_mid = mid + 1;
-		return len;
+		return ret;
 	}
-	return respond(sa, mid, out, (size_t)len);
+	respond(sa, mid);
+	return 0;
+}
+
+/* The rekey that is due, if any: the IKE SA's first, then a Child SA's;
+ * a replaced Child SA the peer did not delete in time is deleted. */
+static void start_rekey(struct ike_sa *sa)
+{
+	uint64_t now = sa->ctx->now_ms;
+
+	if (sa->rekey_ms && now >= sa->rekey_ms) {
+		sa->rekey_ms = now + sa->ctx->rekey_retry_ms;	/* if this one fails */
+		create_rekey_ike_start(sa);
+		return;
+	}
+	for (struct child_sa *c = sa->children; c; c = c->next) {
+		if (!c->rekey_ms || now < c->rekey_ms)
+			continue;
+		if (c->rekeyed) {
+			sa_info(sa, "replaced Child SA %08x/%08x was not deleted by the peer",
+				c->spi_in, c->spi_out);
+			ike_sa_delete_child(sa, c);
+			return;
+		}
+		c->rekey_ms = now + sa->ctx->rekey_retry_ms;
+		create_rekey_child_start(sa, c);
+		return;
+	}
 }
 
 void ike_sa_kick(struct ike_sa *sa)
@@ -465,7 +553,25 @@ void ike_sa_kick(struct ike_sa *sa)
 	} else if (sa->tasks & IKE_TASK_DPD) {
 		sa->tasks &= ~IKE_TASK_DPD;
 		info_start(sa, IKE_REQ_DPD);
+	} else if (!sa->rekeyed) {
+		start_rekey(sa);
 	}
+}
+
+void ike_sa_rekey_child(struct ike_sa *sa, struct child_sa *c)
+{
+	if (c->rekeyed || (sa->req_kind == IKE_REQ_REKEY_CHILD && sa->rk.old_spi_in == c->spi_in))
+		return;
+	c->rekey_ms = sa->ctx->now_ms;
+	ike_sa_kick(sa);
+}
+
+void ike_sa_rekey(struct ike_sa *sa)
+{
+	if (sa->rekeyed || sa->req_kind == IKE_REQ_REKEY_IKE)
+		return;
+	sa->rekey_ms = sa->ctx->now_ms;
+	ike_sa_kick(sa);
 }
 
 void ike_sa_delete(struct ike_sa *sa)
@@ -537,6 +643,53 @@ static int unprotect(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m,
 	return ike_payloads_parse(skp->sk_first, pt, ptlen, m);
 }
 
+/*
+ * An SKF datagram (RFC 7383 §2.6) for message mid, already accepted by
+ * the message ID checks: authenticate and keep it. Returns 1 when the
+ * message is complete, its inner chain parsed into m (pt holds it), 0 when
+ * more fragments are needed or this one was dropped, or IKE_ERR_* from
+ * parsing the reassembled chain.
+ */
+static int take_fragment(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m,
+			 const struct ike_payload *skp, bool response, uint8_t *pt, size_t cap)
+{
+	const struct ike_sk *sk = sa->initiator ? &sa->sk_r : &sa->sk_i;
+	struct ike_frag_in *st = response ? &sa->frag_resp : &sa->frag_req;
+	uint32_t mid = m->hdr.msg_id;
+	struct ike_skf f;
+	uint8_t first;
+	size_t len;
+	int ret;
+
+	if (!sa->keyed || !sa->frag_ours) {
+		sa_debug(sa, "fragment of message %u, but fragmentation is off: dropped", mid);
+		return 0;
+	}
+	ret = ike_frag_open(sk, buf, skp->body, &f, pt, cap, &len);
+	if (ret) {
+		sa_debug(sa, "fragment of message %u does not decrypt or parse, dropped", mid);
+		return 0;
+	}
+	sa->last_recv_ms = sa->ctx->now_ms;
+	ret = ike_frag_add(st, &sa->ctx->frag_limits, mid, &f, skp->sk_first, pt, len,
+			   sa->ctx->now_ms);
+	if (ret < 0) {
+		sa_warn(sa, "fragment %u/%u of message %u dropped: %s", f.num, f.total, mid,
+			ike_frag_strstatus(ret));
+		return 0;
+	}
+	if (ret != IKE_FRAG_COMPLETE) {
+		sa_debug(sa, "fragment %u/%u of message %u: %s", f.num, f.total, mid,
+			 ike_frag_strstatus(ret));
+		return 0;
+	}
+	if (ike_frag_assemble(st, pt, cap, &len, &first))
+		return 0;
+	sa_debug(sa, "message %u reassembled from %u fragments (%zu bytes)", mid, f.total, len);
+	ret = ike_payloads_parse(first, pt, len, m);
+	return ret ? ret : 1;
+}
+
 static void answer_unsupported_critical(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct ike_wbuf w;
@@ -579,8 +732,10 @@ static void process_response(struct ike_sa *sa, const struct ike_msg *m)
 	enum ike_req_kind kind = sa->req_kind;
 
 	sa->req_kind = IKE_REQ_NONE;
-	free(sa->req);
-	sa->req = NULL;
+	free(sa->req.buf);
+	sa->req.buf = NULL;
+	sa->req.n = 0;
+	ike_frag_reset(&sa->frag_resp);
 	switch (kind) {
 	case IKE_REQ_AUTH:
 		auth_process_response(sa, m);
@@ -589,6 +744,10 @@ static void process_response(struct ike_sa *sa, const struct ike_msg *m)
 	case IKE_REQ_DELETE_IKE:
 	case IKE_REQ_DPD:
 		info_process_response(sa, m, kind);
+		break;
+	case IKE_REQ_REKEY_CHILD:
+	case IKE_REQ_REKEY_IKE:
+		create_process_response(sa, m, kind);
 		break;
 	default:
 		break;
@@ -601,6 +760,7 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 	static const uint8_t zero_spi[8];
 	uint8_t pt[IKE_MSG_MAX > 65536 ? IKE_MSG_MAX : 65536];
 	char ra[64];
+	const struct ike_payload *skf;
 	struct ike_msg m;
 	struct ike_sa *sa;
 	bool response;
@@ -639,21 +799,37 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 			  ike_addr_str(remote, true, ra, sizeof(ra)));
 		return;
 	}
+	skf = ike_msg_find(&m, IKE_PL_SKF);
 	if (response) {
 		if (sa->req_kind == IKE_REQ_NONE || sa->req_kind == IKE_REQ_INIT ||
 		    m.hdr.msg_id != sa->req_mid) {
 			sa_debug(sa, "unexpected response %u dropped", m.hdr.msg_id);
 			return;
 		}
-		if (ret || unprotect(sa, buf, &m, pt, sizeof(pt))) {
+		if (skf && !ret) {
+			ret = take_fragment(sa, buf, &m, skf, true, pt, sizeof(pt));
+			if (ret == 0)
+				return;
+			if (ret < 0) {
+				sa_debug(sa, "reassembled response %u does not parse: %s, dropped",
+					 m.hdr.msg_id, ike_strerror(ret));
+				return;
+			}
+		} else if (ret || unprotect(sa, buf, &m, pt, sizeof(pt))) {
 			sa_debug(sa, "response %u does not decrypt or parse, dropped", m.hdr.msg_id);
 			return;
 		}
 	} else {
 		if (sa->resp_valid && m.hdr.msg_id == sa->resp_mid) {
+			struct ike_skf f;
+
+			/* RFC 7383 §2.6.1: a retransmitted fragmented request is
+			 * answered once, on its first fragment */
+			if (skf && (ike_parse_skf(skf->body, &f) || f.num != 1))
+				return;
 			sa_debug(sa, "retransmitted request %u, resending the response",
 				 m.hdr.msg_id);
-			transmit(sa, sa->resp, sa->resp_len);
+			transmit(sa, &sa->resp);
 			return;
 		}
 		if (m.hdr.msg_id != sa->peer_mid) {
@@ -663,7 +839,15 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 		}
 		if (ret)	/* critical payload outside SK: nothing we can trust */
 			return;
-		ret = unprotect(sa, buf, &m, pt, sizeof(pt));
+		if (skf) {
+			ret = take_fragment(sa, buf, &m, skf, false, pt, sizeof(pt));
+			if (ret == 0)
+				return;
+			if (ret == 1)
+				ret = 0;
+		} else {
+			ret = unprotect(sa, buf, &m, pt, sizeof(pt));
+		}
 		if (ret == IKE_ERR_UNSUPPORTED_CRITICAL) {
 			sa->last_recv_ms = ctx->now_ms;
 			answer_unsupported_critical(sa, &m);
@@ -694,6 +878,12 @@ static uint64_t min64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* next, or t if it is set, in the future and sooner */
+static uint64_t later(uint64_t next, uint64_t now, uint64_t t)
+{
+	return t > now && t < next ? t : next;
+}
+
 uint64_t ike_tick(struct ike_ctx *ctx)
 {
 	uint64_t now = ctx->now_ms, next = UINT64_MAX;
@@ -715,6 +905,14 @@ uint64_t ike_tick(struct ike_ctx *ctx)
 			continue;
 		}
 		pp = &sa->next;
+		if (ike_frag_expire(&sa->frag_req, &ctx->frag_limits, now) |
+		    ike_frag_expire(&sa->frag_resp, &ctx->frag_limits, now))
+			sa_info(sa, "incomplete fragmented message dropped after %u ms",
+				ctx->frag_limits.timeout_ms);
+		if (sa->frag_req.active)
+			next = min64(next, sa->frag_req.started_ms + ctx->frag_limits.timeout_ms);
+		if (sa->frag_resp.active)
+			next = min64(next, sa->frag_resp.started_ms + ctx->frag_limits.timeout_ms);
 		if (sa->req_kind != IKE_REQ_NONE && now >= sa->req_next_ms) {
 			if (sa->req_tries >= ctx->retx_tries) {
 				sa_info(sa, "no response to request %u after %u transmissions",
@@ -724,7 +922,7 @@ uint64_t ike_tick(struct ike_ctx *ctx)
 				continue;
 			}
 			sa_debug(sa, "retransmitting request %u (%u)", sa->req_mid, sa->req_tries);
-			transmit(sa, sa->req, sa->req_len);
+			transmit(sa, &sa->req);
 			sa->req_next_ms = now + ike_retx_timeout(ctx, sa->req_tries);
 			sa->req_tries++;
 		}
@@ -739,7 +937,26 @@ uint64_t ike_tick(struct ike_ctx *ctx)
 			}
 			next = min64(next, t);
 		}
-		if (sa->state == IKE_SA_ESTABLISHED && sa->conn && sa->conn->dpd) {
+		if (sa->state == IKE_SA_ESTABLISHED) {
+			/* rekeys due, and the end of an SA the peer replaced */
+			if (sa->rekeyed && now >= sa->rekeyed_ms + ctx->rekeyed_timeout_ms &&
+			    !(sa->tasks & IKE_TASK_DELETE_IKE)) {
+				sa_info(sa, "replaced IKE SA was not deleted by the peer");
+				ike_sa_delete(sa);
+			}
+			ike_sa_kick(sa);
+			/* what is due but waits for the request in flight runs
+			 * when its response comes or the SA gives up */
+			if (sa->rekeyed)
+				next = later(next, now, sa->rekeyed_ms + ctx->rekeyed_timeout_ms);
+			else
+				next = later(next, now, sa->rekey_ms);
+			for (struct child_sa *c = sa->children; c; c = c->next)
+				next = later(next, now, c->rekey_ms);
+			if (sa->req_kind != IKE_REQ_NONE)
+				next = min64(next, sa->req_next_ms);
+		}
+		if (sa->state == IKE_SA_ESTABLISHED && sa->conn && sa->conn->dpd && !sa->rekeyed) {
 			uint64_t t = sa->last_recv_ms + (uint64_t)sa->conn->dpd * 1000;
 
 			if (now >= t && sa->req_kind == IKE_REQ_NONE && !sa->tasks) {
@@ -830,7 +1047,9 @@ size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len)
 			sprintf(spi_r + 2 * i, "%02x", sa->spi_r[i]);
 		}
 		APPEND("ike %s[%u] %s %s local %s remote %s spis %s_i%s %s_r%s",
-		       sa->name, sa->uid, ike_sa_state_name(sa->state),
+		       sa->name, sa->uid,
+		       sa->rekeyed && sa->state == IKE_SA_ESTABLISHED ? "REKEYED" :
+		       ike_sa_state_name(sa->state),
 		       sa->initiator ? "initiator" : "responder",
 		       ike_addr_str(&sa->local, true, la, sizeof(la)),
 		       ike_addr_str(&sa->remote, true, ra, sizeof(ra)),

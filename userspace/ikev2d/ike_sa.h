@@ -23,6 +23,7 @@
 #include <time.h>
 #include "config.h"
 #include "ike_crypto.h"
+#include "ike_frag.h"
 #include "ike_msg.h"
 
 #define IKE_MSG_MAX 8192	/* the largest message we build */
@@ -73,8 +74,9 @@ struct child_sa {
 	uint8_t ek_in[36], ek_out[36], ak_in[64], ak_out[64];
 	size_t ek_len, ak_len;
 	bool installed;
+	bool rekeyed;		/* replaced by a rekey; deleted at rekey_ms at the latest */
 	time_t established;	/* wall clock, for "list" */
-	uint64_t rekey_ms;	/* monotonic time of the soft expiry */
+	uint64_t rekey_ms;	/* monotonic: when to rekey it (or delete it, rekeyed) */
 };
 
 /* Things an established IKE SA still has to ask the peer. */
@@ -92,9 +94,38 @@ enum ike_req_kind {
 	IKE_REQ_DELETE_CHILD,
 	IKE_REQ_DELETE_IKE,
 	IKE_REQ_DPD,
+	IKE_REQ_REKEY_CHILD,
+	IKE_REQ_REKEY_IKE,
+};
+
+/*
+ * Our CREATE_CHILD_SA rekey in flight (§1.3.2, §1.3.3), and the peer's
+ * rekey of the same SA if it crossed ours (§2.8.1): then the exchange with
+ * the lowest of the four nonces made the redundant SA.
+ */
+struct ike_rekey {
+	uint32_t old_spi_in;		/* Child rekey: the Child SA replaced */
+	uint32_t spi_in;		/* Child rekey: the new one's inbound SPI */
+	uint8_t spi[8];			/* IKE rekey: our SPI of the new IKE SA */
+	struct ike_dh *dh;		/* IKE rekey, or Child rekey with PFS */
+	uint16_t ke_group;
+	unsigned int ke_retries;	/* INVALID_KE_PAYLOAD round trips */
+	uint8_t ni[IKE_NONCE_LEN];
+	bool collision;
+	uint8_t peer_nonce[IKE_NONCE_MAX];	/* the lower nonce of the peer's exchange */
+	size_t peer_nonce_len;
+	unsigned int peer_sa_uid;	/* IKE rekey: the IKE SA the peer's rekey made */
 };
 
 struct ike_ctx;
+
+/* One message as sent: a datagram, or its RFC 7383 fragments back to back. */
+struct ike_packets {
+	uint8_t *buf;
+	size_t len;
+	unsigned int n;
+	uint16_t lens[IKE_FRAG_MAX];
+};
 
 struct ike_sa {
 	struct ike_sa *next;
@@ -125,6 +156,9 @@ struct ike_sa {
 	bool keyed;
 
 	unsigned int peer_sig_hashes;	/* RFC 7427 hashes the peer accepts (IKE_HASH_BIT) */
+	bool frag_peer;			/* peer sent IKEV2_FRAGMENTATION_SUPPORTED */
+	bool frag_ours;			/* and so did we: RFC 7383 in use */
+	struct ike_frag_in frag_req, frag_resp;	/* the peer's fragments being collected */
 
 	/* identities as authenticated */
 	uint8_t peer_auth_method;	/* the AUTH method the peer proved itself with */
@@ -142,16 +176,14 @@ struct ike_sa {
 	uint32_t peer_mid;		/* next request we expect */
 	/* our request in flight */
 	enum ike_req_kind req_kind;
-	uint8_t *req;
-	size_t req_len;
+	struct ike_packets req;
 	uint32_t req_mid;
 	unsigned int req_tries;
 	uint64_t req_next_ms;
 	uint32_t req_del_spis[IKE_MAX_CHILD_DEL];
 	size_t req_n_del;
 	/* the response to the peer's last request (reply cache) */
-	uint8_t *resp;
-	size_t resp_len;
+	struct ike_packets resp;
 	bool resp_valid;
 	uint32_t resp_mid;
 
@@ -162,6 +194,12 @@ struct ike_sa {
 	struct child_sa *children;
 	uint64_t created_ms, last_recv_ms;
 	time_t established;
+
+	struct ike_rekey rk;		/* our rekey in flight */
+	uint64_t rekey_ms;		/* IKE SA rekey due (monotonic), 0: never */
+	bool rekeyed;			/* replaced by a new IKE SA: only its Delete is left */
+	uint64_t rekeyed_ms;
+	unsigned int successor_uid;	/* the new IKE SA, which has the Child SAs now */
 };
 
 /* How the state machine reaches the world; see daemon.c and the tests. */
@@ -198,6 +236,11 @@ struct ike_ctx {
 	/* retransmission: base * 2^n, tries transmissions in all */
 	unsigned int retx_base_ms, retx_tries, retx_max_ms;
 	unsigned int half_open_timeout_ms;
+	/* a failed rekey is tried again after rekey_retry_ms; an SA replaced by
+	 * the peer's rekey is deleted by us if the peer has not after
+	 * rekeyed_timeout_ms */
+	unsigned int rekey_retry_ms, rekeyed_timeout_ms;
+	struct ike_frag_limits frag_limits;	/* RFC 7383 reassembly */
 	unsigned int next_uid;
 	uint32_t next_reqid;
 };
@@ -230,6 +273,14 @@ int ike_terminate(struct ike_ctx *ctx, const char *name);
 void ike_sa_delete(struct ike_sa *sa);
 /* Ask the peer to delete one of our Child SAs and remove it here. */
 void ike_sa_delete_child(struct ike_sa *sa, struct child_sa *c);
+/* Rekey now (a soft expiry, the control socket); the timers do it at the
+ * rekey times of the connection, less up to 10% of jitter. */
+void ike_sa_rekey_child(struct ike_sa *sa, struct child_sa *c);
+void ike_sa_rekey(struct ike_sa *sa);
+/* now + secs, less a random jitter of up to secs/10; 0 for 0 */
+uint64_t ike_rekey_due(const struct ike_ctx *ctx, uint32_t secs);
+/* §2.8.1 order of nonces: memcmp, a prefix before a longer nonce */
+int ike_nonce_cmp(struct ike_buf a, struct ike_buf b);
 struct ike_sa *ike_sa_by_child_spi(struct ike_ctx *ctx, uint32_t spi_in, struct child_sa **c);
 struct ike_sa *ike_sa_by_reqid(struct ike_ctx *ctx, uint32_t reqid, struct child_sa **c);
 

@@ -286,3 +286,17 @@ int ts_narrow(const struct ike_ts *proposed, size_t n_proposed,
 	}
 	return *n_out ? 0 : -ENOENT;
 }
+
+bool ts_all_within(const struct ike_ts *ts, size_t n, const struct ike_ts *allowed,
+			  size_t n_allowed)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool ok = false;
+
+		for (size_t j = 0; j < n_allowed && !ok; j++)
+			ok = ts_contains(&allowed[j], &ts[i]);
+		if (!ok)
+			return false;
+	}
+	return true;
+}

@@ -23,6 +23,9 @@ void ts_any(struct ike_ts *ts, uint8_t type);
 bool ts_intersect(const struct ike_ts *a, const struct ike_ts *b, struct ike_ts *out);
 /* inner is a subset of outer */
 bool ts_contains(const struct ike_ts *outer, const struct ike_ts *inner);
+/* Each of ts is a subset of one of allowed. */
+bool ts_all_within(const struct ike_ts *ts, size_t n, const struct ike_ts *allowed,
+		   size_t n_allowed);
 
 /*
  * Narrows what the peer proposed to what local policy allows: every

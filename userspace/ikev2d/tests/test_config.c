@@ -225,6 +225,7 @@ static void test_defaults_and_ids(void **state)
 		"conn b {\n"
 		"  remote 198.51.100.3 ; local-id @vpn.example ; remote-id bob@example.org\n"
 		"  auth psk ; psk x ; mode transport ; start start\n"
+		"  fragmentation no ; fragment-size 576 ; rekey 8\n"
 		"}\n"
 		"conn c { remote %any ; local-id ipv4:192.0.2.9 ; remote-id ipv6:2001:db8::7\n"
 		"  auth psk ; psk y }\n");
@@ -243,6 +244,14 @@ static void test_defaults_and_ids(void **state)
 	assert_int_equal(a->mode, CONF_MODE_TUNNEL);
 	assert_int_equal(a->start, CONF_START_NONE);
 	assert_int_equal(a->n_local_ts, 0);
+	assert_true(a->fragmentation);
+	assert_int_equal(a->fragment_size, 1280);
+	assert_false(b->fragmentation);
+	assert_int_equal(b->fragment_size, 576);
+	/* a short rekey still gets a longer default lifetime */
+	assert_int_equal(a->lifetime, 3960);
+	assert_int_equal(b->rekey, 8);
+	assert_int_equal(b->lifetime, 9);
 	/* @fqdn and user@domain */
 	assert_int_equal(b->local_id.type, IKE_ID_FQDN);
 	assert_memory_equal(b->local_id.data, "vpn.example", b->local_id.len);
@@ -324,6 +333,12 @@ static void test_errors_keywords(void **state)
 	check_error(BASE " mode tunnel transport\n}\n", "t.conf:4: 'mode' takes one value, not 2");
 	check_error(BASE " mode bridge\n}\n", "t.conf:4: mode: 'bridge' is not tunnel or transport");
 	check_error(BASE " start now\n}\n", "t.conf:4: start: 'now' is not start, trap or none");
+	check_error(BASE " fragmentation force\n}\n",
+		    "t.conf:4: fragmentation: 'force' is not yes or no");
+	check_error(BASE " fragment-size 575\n}\n",
+		    "t.conf:4: fragment-size: '575' is not a size in bytes from 576 to 65535");
+	check_error(BASE " fragment-size 1280b\n}\n",
+		    "t.conf:4: fragment-size: '1280b' is not a size in bytes from 576 to 65535");
 	check_error(BASE " remote 198.51.100.9\n}\n",
 		    "t.conf:4: 'remote' is already set on line 2");
 	check_error("conn x {\n remote gw-b.example\n}\n",

@@ -24,6 +24,8 @@ struct peer {
 	int install_fail;
 	bool drop_out;			/* lose everything this peer sends */
 	unsigned int drop_next;		/* lose the next N datagrams */
+	unsigned int drop_at;		/* lose datagram number N (counting from 1) */
+	size_t max_len;			/* the largest datagram sent after IKE_SA_INIT */
 	uint8_t last[IKE_MSG_MAX];	/* the last datagram sent */
 	size_t last_len;
 };
@@ -46,9 +48,12 @@ static int t_send(void *arg, const ike_sockaddr *local, const ike_sockaddr *remo
 	struct pkt *k;
 
 	p->sent++;
+	assert_true(len <= sizeof(p->last));
 	memcpy(p->last, buf, len);
 	p->last_len = len;
-	if (p->drop_out)
+	if (len > p->max_len && len > 18 && buf[18] != IKE_SA_INIT)
+		p->max_len = len;
+	if (p->drop_out || p->sent == p->drop_at)
 		return 0;
 	if (p->drop_next) {
 		p->drop_next--;
@@ -673,6 +678,7 @@ struct cert_setup {
 	bool pss_a, pss_b;
 	const char *ca_a, *ca_b;	/* the CA file each trusts: "ca.pem" or "other.pem" */
 	const char *remote_id_a, *remote_id_b;
+	uint16_t frag_size;		/* both sides, when set */
 };
 
 static char *cert_dir;
@@ -756,6 +762,10 @@ static void cert_establish(const struct cert_setup *s)
 	struct pkt *k;
 
 	setup_cert_peers(s);
+	if (s->frag_size) {
+		A.cfg.conns[0].fragment_size = s->frag_size;
+		B.cfg.conns[0].fragment_size = s->frag_size;
+	}
 	a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
 	assert_non_null(a);
 	/* IKE_SA_INIT: the responder asks for certificates from its CA */
@@ -784,9 +794,26 @@ static void cert_establish(const struct cert_setup *s)
 	assert_int_equal(A.installed + B.installed, 2);
 }
 
+/* With an RSA-2048 certificate (about 1100 bytes of IKE_AUTH here) over a
+ * 576-byte path, IKE_AUTH goes in RFC 7383 fragments both ways. */
 static void test_cert_rsa_ecdsa(void **state)
 {
+	cert_establish(&(struct cert_setup){ .key_a = "rsa2048", .key_b = "p256",
+					     .frag_size = 576 });
+	assert_true(live_sa(&A)->frag_ours && live_sa(&A)->frag_peer);
+	assert_true(live_sa(&B)->frag_ours && live_sa(&B)->frag_peer);
+	assert_true(A.sent >= 4);	/* IKE_SA_INIT, IKE_AUTH in 3+ fragments */
+	assert_true(B.sent >= 3);
+	assert_true(A.max_len <= 576 - 28);
+	assert_true(B.max_len <= 576 - 28);
+}
+
+/* The same at the default 1280 bytes: IKE_AUTH fits, no fragments. */
+static void test_cert_default_no_frag(void **state)
+{
 	cert_establish(&(struct cert_setup){ .key_a = "rsa2048", .key_b = "p256" });
+	assert_int_equal(A.sent, 2);
+	assert_true(A.max_len > 576);
 }
 
 static void test_cert_pss_p384(void **state)
@@ -999,9 +1026,483 @@ static void test_informational_before_auth(void **state)
 	assert_int_equal(b->state, IKE_SA_INIT_DONE);
 }
 
+/* ---- RFC 7383 fragmentation ---- */
+
+/* A PSK IKE_AUTH over a 150-byte path: both directions fragmented. */
+static void test_frag_psk(void **state)
+{
+	struct ike_sa *a, *b;
+
+	setup_peers(&gcm);
+	A.cfg.conns[0].fragment_size = 150;
+	B.cfg.conns[0].fragment_size = 150;
+	establish(&a, &b);
+	assert_true(a->frag_ours && a->frag_peer && b->frag_ours && b->frag_peer);
+	assert_true(A.sent >= 3);
+	assert_true(B.sent >= 3);
+	assert_true(A.max_len <= 150 - 28);
+	assert_true(B.max_len <= 150 - 28);
+	assert_false(b->frag_req.active);
+	assert_false(a->frag_resp.active);
+}
+
+/* A lost fragment: the retransmission resends them all, the duplicates
+ * of those already there are dropped, the SA comes up. */
+static void test_frag_lost(void **state)
+{
+	struct ike_sa *a, *b;
+
+	setup_peers(&gcm);
+	A.cfg.conns[0].fragment_size = 150;
+	B.cfg.conns[0].fragment_size = 150;
+	A.drop_at = 3;			/* IKE_AUTH's second fragment */
+	a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	run();
+	b = live_sa(&B);
+	assert_int_equal(a->state, IKE_SA_AUTH_SENT);
+	assert_true(b->frag_req.active);
+	assert_int_equal(b->frag_req.have, b->frag_req.total - 1);
+	advance(2000);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	assert_child_keys_match(a->children, b->children);
+}
+
+/* B does not do fragmentation: it does not answer the notify, A sends
+ * whole messages however small its path. */
+static void test_frag_off(void **state)
+{
+	struct ike_sa *a, *b;
+
+	setup_peers(&gcm);
+	A.cfg.conns[0].fragment_size = 150;
+	B.cfg.conns[0].fragmentation = false;
+	establish(&a, &b);
+	assert_true(a->frag_ours);
+	assert_false(a->frag_peer);
+	assert_false(b->frag_ours);
+	assert_true(b->frag_peer);
+	assert_int_equal(A.sent, 2);
+	assert_int_equal(B.sent, 2);
+}
+
+/* One SKF datagram from A's side of the SA, as A's keys make it (or with
+ * a broken ICV), straight into B. */
+static void inject_fragment(struct ike_sa *a, uint32_t mid, uint16_t num, uint16_t total,
+			    const uint8_t *pt, size_t len, bool forge)
+{
+	static const uint8_t zeros[512];
+	struct ike_hdr h = { .version = 0x20, .exchange = IKE_INFORMATIONAL, .msg_id = mid,
+			     .flags = IKE_FLAG_INITIATOR, .next_payload = IKE_PL_SKF };
+	uint8_t buf[1024];
+	size_t blen = ike_sk_body_len(&a->sk_i, len);
+	struct ike_wbuf w;
+	int n;
+
+	memcpy(h.spi_i, a->spi_i, 8);
+	memcpy(h.spi_r, a->spi_r, 8);
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_hdr(&w, &h);
+	ike_put_skf(&w, IKE_PL_NOTIFY, num, total, IKE_BUF(zeros, blen));
+	n = ike_wbuf_finish(&w);
+	assert_true(n > 0);
+	assert_int_equal(ike_sk_encrypt(&a->sk_i, IKE_BUF(buf, n - blen), NULL, IKE_BUF(pt, len),
+					buf + n - blen, blen), 0);
+	if (forge)
+		buf[n - 1] ^= 0x40;
+	ike_receive(&B.ctx, buf, (size_t)n, &B.addr, &A.addr);
+}
+
+/* Hostile fragments on an established SA: forged ones, too many, a
+ * duplicate, one that never completes (timeout); then a real two-fragment
+ * INFORMATIONAL is reassembled and answered. */
+static void test_frag_hostile(void **state)
+{
+	/* N(INITIAL_CONTACT) N(INITIAL_CONTACT): a chain of two notifies */
+	static const uint8_t chain[] = {
+		IKE_PL_NOTIFY, 0, 0, 8, 0, 0, 0x40, 0x00,
+		IKE_PL_NONE, 0, 0, 8, 0, 0, 0x40, 0x00,
+	};
+	struct ike_sa *a, *b;
+	unsigned int sent;
+	uint32_t mid;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	mid = b->peer_mid;
+	sent = B.sent;
+	inject_fragment(a, mid, 1, 2, chain, 8, true);
+	assert_false(b->frag_req.active);	/* forged: not kept */
+	inject_fragment(a, mid, 1, IKE_FRAG_MAX + 1, chain, 8, false);
+	assert_false(b->frag_req.active);	/* too many */
+	inject_fragment(a, mid + 5, 1, 2, chain, 8, false);
+	assert_false(b->frag_req.active);	/* outside the window */
+	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
+	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
+	assert_true(b->frag_req.active);
+	assert_int_equal(b->frag_req.have, 1);
+	assert_int_equal(B.sent, sent);
+	/* never completed: dropped after the timeout */
+	advance(IKE_FRAG_TIMEOUT_MS + 1);
+	assert_false(b->frag_req.active);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	/* now both, out of order: B answers request mid */
+	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
+	inject_fragment(a, mid, 1, 2, chain, 8, false);
+	assert_false(b->frag_req.active);
+	assert_int_equal(B.sent, sent + 1);
+	assert_int_equal(b->peer_mid, mid + 1);
+	/* its first fragment again: the cached response again */
+	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
+	assert_int_equal(B.sent, sent + 1);
+	inject_fragment(a, mid, 1, 2, chain, 8, false);
+	assert_int_equal(B.sent, sent + 2);
+	assert_false(b->frag_req.active);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	q_head = q_tail;	/* A never asked: drop B's answers */
+}
+
+
+/* ---- rekeying (§1.3.2, §1.3.3, §2.8.1) ---- */
+
+static unsigned int n_live(struct peer *p)
+{
+	unsigned int n = 0;
+
+	for (struct ike_sa *sa = p->ctx.sas; sa; sa = sa->next)
+		if (sa->state != IKE_SA_DEAD)
+			n++;
+	return n;
+}
+
+static unsigned int n_children(const struct ike_sa *sa)
+{
+	unsigned int n = 0;
+
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		n++;
+	return n;
+}
+
+/* After everything settled: one IKE SA each side, the same SPIs, one
+ * Child SA each with matching keys. */
+static void assert_settled(struct ike_sa **sa_a, struct ike_sa **sa_b)
+{
+	advance(0);	/* frees the dead */
+	assert_int_equal(n_live(&A), 1);
+	assert_int_equal(n_live(&B), 1);
+	*sa_a = live_sa(&A);
+	*sa_b = live_sa(&B);
+	assert_int_equal((*sa_a)->state, IKE_SA_ESTABLISHED);
+	assert_int_equal((*sa_b)->state, IKE_SA_ESTABLISHED);
+	assert_false((*sa_a)->rekeyed || (*sa_b)->rekeyed);
+	assert_memory_equal((*sa_a)->spi_i, (*sa_b)->spi_i, 8);
+	assert_memory_equal((*sa_a)->spi_r, (*sa_b)->spi_r, 8);
+	assert_true((*sa_a)->initiator != (*sa_b)->initiator);
+	assert_int_equal(n_children(*sa_a), 1);
+	assert_int_equal(n_children(*sa_b), 1);
+	assert_child_keys_match((*sa_a)->children, (*sa_b)->children);
+	assert_int_equal((*sa_a)->req_kind, IKE_REQ_NONE);
+	assert_int_equal((*sa_b)->req_kind, IKE_REQ_NONE);
+}
+
+/* A rekeys the Child SA: a new one with new SPIs and keys and the same
+ * reqid replaces it on both sides; the old one is removed after. */
+static void test_rekey_child(void **state)
+{
+	struct ike_sa *a, *b;
+	struct child_sa old;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	old = *a->children;
+	ike_sa_rekey_child(a, a->children);
+	assert_null(a->rk.dh);		/* no KE group in the ESP proposals: no PFS */
+	run();
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, old.spi_in);
+	assert_int_not_equal(a->children->spi_out, old.spi_out);
+	assert_int_equal(a->children->reqid, old.reqid);
+	assert_memory_not_equal(a->children->ek_out, old.ek_out, old.ek_len);
+	assert_int_equal(A.installed, 2);
+	assert_int_equal(B.installed, 2);
+	assert_int_equal(A.removed, 1);
+	assert_int_equal(B.removed, 1);
+	/* and again, from B */
+	ike_sa_rekey_child(b, b->children);
+	run();
+	assert_settled(&a, &b);
+	assert_int_equal(A.removed + B.removed, 4);
+}
+
+/* PFS: KE in CREATE_CHILD_SA; a group the responder does not want is
+ * answered INVALID_KE_PAYLOAD and the rekey is tried with its group. */
+static void test_rekey_child_pfs(void **state)
+{
+	static const struct setup pfs = {
+		.ike_a = "aes128gcm16-prfsha256-x25519",
+		.ike_b = "aes128gcm16-prfsha256-x25519",
+		.esp_a = "aes128gcm16-x25519-ecp256",
+		.esp_b = "aes128gcm16-ecp256",
+	};
+	struct ike_sa *a, *b;
+	uint32_t old_in;
+
+	setup_peers(&pfs);
+	establish(&a, &b);
+	old_in = a->children->spi_in;
+	ike_sa_rekey_child(a, a->children);
+	assert_non_null(a->rk.dh);
+	assert_int_equal(a->rk.ke_group, IKE_KE_X25519);
+	run();			/* INVALID_KE_PAYLOAD(ecp256), then again */
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, old_in);
+	assert_int_equal(A.removed, 1);
+	/* B rekeys: it offers only ecp256, A accepts it */
+	old_in = b->children->spi_in;
+	ike_sa_rekey_child(b, b->children);
+	assert_int_equal(b->rk.ke_group, IKE_KE_ECP256);
+	run();
+	assert_settled(&a, &b);
+	assert_int_not_equal(b->children->spi_in, old_in);
+}
+
+/* PFS demanded by the initiator, refused by a responder without a common
+ * group: the rekey fails, the old Child SA and the IKE SA stay, and the
+ * rekey is tried again later. */
+static void test_rekey_child_pfs_refused(void **state)
+{
+	static const struct setup pfs = {
+		.ike_a = "aes128gcm16-prfsha256-x25519",
+		.ike_b = "aes128gcm16-prfsha256-x25519",
+		.esp_a = "aes128gcm16-x25519",
+		.esp_b = "aes128gcm16-ecp384",
+	};
+	struct ike_sa *a, *b;
+	uint32_t old_in;
+
+	setup_peers(&pfs);
+	establish(&a, &b);
+	old_in = a->children->spi_in;
+	ike_sa_rekey_child(a, a->children);
+	run();
+	assert_settled(&a, &b);
+	assert_int_equal(a->children->spi_in, old_in);
+	assert_true(a->children->rekey_ms > A.ctx.now_ms);	/* retried later */
+	assert_int_equal(A.removed + B.removed, 0);
+}
+
+/* A rekeys the IKE SA: new SPIs, keys from SK_d (§2.18), the Child SA
+ * moves to the new IKE SA without being touched in the kernel, and the
+ * new SA works (a Child SA rekey and a liveness check on it). */
+static void test_rekey_ike(void **state)
+{
+	uint8_t spi_i[8], spi_r[8], sk_d[IKE_PRF_MAX];
+	struct ike_sa *a, *b;
+	uint32_t child_in;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	memcpy(spi_i, a->spi_i, 8);
+	memcpy(spi_r, a->spi_r, 8);
+	memcpy(sk_d, a->keys.d.ptr, a->keys.d.len);
+	child_in = a->children->spi_in;
+	ike_sa_rekey(a);
+	run();
+	assert_settled(&a, &b);
+	assert_memory_not_equal(a->spi_i, spi_i, 8);
+	assert_memory_not_equal(a->spi_r, spi_r, 8);
+	assert_memory_not_equal(a->keys.d.ptr, sk_d, a->keys.d.len);
+	assert_memory_equal(a->keys.d.ptr, b->keys.d.ptr, a->keys.d.len);
+	assert_true(a->initiator);
+	assert_int_equal(a->children->spi_in, child_in);
+	assert_int_equal(A.removed + B.removed, 0);
+	assert_int_equal(a->my_mid, 0);
+	/* the new SA carries exchanges */
+	ike_sa_rekey_child(a, a->children);
+	run();
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, child_in);
+	/* B rekeys it back: B becomes the initiator of the new one */
+	ike_sa_rekey(b);
+	run();
+	assert_settled(&a, &b);
+	assert_true(b->initiator);
+	assert_false(a->initiator);
+	a->tasks |= IKE_TASK_DPD;
+	ike_sa_kick(a);
+	run();
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+}
+
+/* The timers: Child SA rekey at rekey less up to 10% of jitter, IKE SA
+ * rekey at ike-rekey; the IKE SA stays up throughout. */
+static void test_rekey_timers(void **state)
+{
+	struct ike_sa *a, *b;
+	uint32_t child_in;
+	uint8_t spi_i[8];
+
+	setup_peers(&gcm);
+	A.cfg.conns[0].rekey = 100;
+	A.cfg.conns[0].ike_rekey = 300;
+	establish(&a, &b);
+	child_in = a->children->spi_in;
+	assert_true(a->children->rekey_ms >= A.ctx.now_ms + 90000);
+	assert_true(a->children->rekey_ms <= A.ctx.now_ms + 100000);
+	assert_true(a->rekey_ms >= A.ctx.now_ms + 270000);
+	assert_true(a->rekey_ms <= A.ctx.now_ms + 300000);
+	advance(89000);
+	assert_int_equal(a->children->spi_in, child_in);
+	advance(11000);
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, child_in);
+	memcpy(spi_i, a->spi_i, 8);
+	for (int i = 0; i < 2; i++)	/* the Child SA rekeys again meanwhile */
+		advance(100000);
+	assert_settled(&a, &b);
+	assert_memory_not_equal(a->spi_i, spi_i, 8);
+	assert_true(ike_tick(&A.ctx) > A.ctx.now_ms);	/* no busy loop */
+}
+
+/* Both ends rekey the Child SA at once (§2.8.1). Whoever loses deletes its
+ * redundant new Child SA, the winner the old one; both end with the
+ * winner's. Run until each side has won once. */
+static void test_rekey_child_collision(void **state)
+{
+	bool a_won = false, b_won = false;
+
+	for (int i = 0; i < 40 && !(a_won && b_won); i++) {
+		struct ike_sa *a, *b;
+		uint32_t old_in;
+
+		setup_peers(&gcm);
+		establish(&a, &b);
+		old_in = a->children->spi_in;
+		ike_sa_rekey_child(a, a->children);
+		ike_sa_rekey_child(b, b->children);
+		run();
+		assert_settled(&a, &b);
+		assert_int_not_equal(a->children->spi_in, old_in);
+		/* four SAs installed, three removed: the old and the loser's */
+		assert_int_equal(A.installed, 3);
+		assert_int_equal(B.installed, 3);
+		assert_int_equal(A.removed, 2);
+		assert_int_equal(B.removed, 2);
+		/* A took inbound SPI 0xc0100002 for its own rekey, 0xc0100003
+		 * when it answered B's */
+		if (a->children->spi_in == 0xc0100002u)
+			a_won = true;
+		else if (a->children->spi_in == 0xc0100003u)
+			b_won = true;
+		else
+			fail_msg("Child SA %08x survived", a->children->spi_in);
+		teardown(state);
+	}
+	assert_true(a_won && b_won);
+	setup_peers(&gcm);	/* for the teardown */
+}
+
+/* Both ends rekey the IKE SA at once (§2.8.1): one new IKE SA survives on
+ * both sides with the Child SA, the other is deleted by its initiator,
+ * the old one by the winner; nothing is removed from the kernel. */
+static void test_rekey_ike_collision(void **state)
+{
+	bool a_won = false, b_won = false;
+
+	for (int i = 0; i < 40 && !(a_won && b_won); i++) {
+		struct ike_sa *a, *b;
+		uint8_t spi_i[8];
+
+		setup_peers(&gcm);
+		establish(&a, &b);
+		memcpy(spi_i, a->spi_i, 8);
+		ike_sa_rekey(a);
+		ike_sa_rekey(b);
+		run();
+		assert_settled(&a, &b);
+		assert_memory_not_equal(a->spi_i, spi_i, 8);
+		assert_int_equal(A.removed + B.removed, 0);
+		if (a->initiator)
+			a_won = true;
+		else
+			b_won = true;
+		/* the survivor works */
+		ike_sa_rekey_child(b, b->children);
+		run();
+		assert_settled(&a, &b);
+		teardown(state);
+	}
+	assert_true(a_won && b_won);
+	setup_peers(&gcm);
+}
+
+/* A hostile answer to our Child SA rekey: selectors wider than the old
+ * Child SA's. Nothing is installed, the SA the peer made is deleted
+ * there, the old Child SA stays. */
+static void test_rekey_child_widened(void **state)
+{
+	struct ike_ts_payload tsi = { .n = 1 }, tsr = { .n = 1 };
+	struct ike_sa_payload sap = { .n = 1 };
+	uint8_t buf[1024], nr[32] = { 7 };
+	struct ike_sa *a, *b;
+	struct ike_wbuf w;
+	uint32_t old_in;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	old_in = a->children->spi_in;
+	ike_sa_rekey_child(a, a->children);
+	q_head = q_tail;		/* B never sees the request ... */
+	child_proposals(&B.cfg.conns[0], 0xc0ffee01, false, &sap.prop[0], 1);
+	ts_any(&tsi.ts[0], IKE_TS_IPV4_ADDR_RANGE);	/* ... and "answers" 0.0.0.0/0 */
+	tsr.ts[0] = a->children->ts_r[0];
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_sa(&w, &sap);
+	ike_put_nonce(&w, IKE_BUF(nr, sizeof(nr)));
+	ike_put_ts(&w, IKE_PL_TSI, &tsi);
+	ike_put_ts(&w, IKE_PL_TSR, &tsr);
+	b->peer_mid = a->req_mid;
+	assert_int_equal(ike_sa_send_response(b, IKE_CREATE_CHILD_SA, a->req_mid, &w), 0);
+	run();
+	assert_int_equal(n_children(a), 1);
+	assert_int_equal(a->children->spi_in, old_in);
+	assert_false(a->children->rekeyed);
+	assert_int_equal(A.installed, 1);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);	/* B confirmed the Delete */
+}
+
+/* A CREATE_CHILD_SA on an IKE SA already replaced: TEMPORARY_FAILURE. A
+ * Child SA rekey and an IKE SA rekey crossing: both complete. */
+static void test_rekey_crossing(void **state)
+{
+	struct ike_sa *a, *b;
+	uint32_t child_in;
+
+	setup_peers(&gcm);
+	establish(&a, &b);
+	child_in = a->children->spi_in;
+	ike_sa_rekey(a);
+	ike_sa_rekey_child(b, b->children);
+	run();
+	/* B's Child SA rekey ran on the old IKE SA: A answered it before its
+	 * own rekey completed, or refused it with TEMPORARY_FAILURE after */
+	advance(0);
+	a = live_sa(&A);
+	b = live_sa(&B);
+	assert_int_equal(n_live(&A), 1);
+	assert_int_equal(n_live(&B), 1);
+	advance(A.ctx.rekey_retry_ms);	/* a refused rekey is tried again */
+	assert_settled(&a, &b);
+	assert_int_not_equal(a->children->spi_in, child_in);
+}
+
 /* CREATE_CHILD_SA from the peer: a rekey of the first Child SA (REKEY_SA)
- * gets a new Child SA with the old one's reqid; a KE (PFS) and an IKE SA
- * rekey are refused, the IKE SA stays. */
+ * gets a new Child SA with the old one's reqid; PFS the responder is not
+ * configured for and an IKE SA rekey without KE are refused, the IKE SA
+ * stays. */
 static void test_create_child_rekey(void **state)
 {
 	struct ike_proposal props[CONF_MAX_PROPOSALS];
@@ -1022,7 +1523,7 @@ static void test_create_child_rekey(void **state)
 	spi[2] = old->spi_out >> 8;
 	spi[3] = old->spi_out;
 	rekey.spi = IKE_BUF(spi, 4);
-	sap.n = (unsigned int)child_proposals(&A.cfg.conns[0], 0xc0ffee00, props,
+	sap.n = (unsigned int)child_proposals(&A.cfg.conns[0], 0xc0ffee00, false, props,
 					      CONF_MAX_PROPOSALS);
 	memcpy(sap.prop, props, sap.n * sizeof(props[0]));
 	tsi.ts[0] = a->children->ts_l[0];
@@ -1045,7 +1546,11 @@ static void test_create_child_rekey(void **state)
 	assert_memory_not_equal(c->ek_in, old->ek_in, c->ek_len);
 	assert_int_equal(B.installed, 2);
 
-	/* with a KE payload: refused, nothing new */
+	/* PFS asked of a responder without a KE group in its ESP proposals:
+	 * NO_PROPOSAL_CHOSEN, nothing new */
+	for (unsigned int i = 0; i < sap.n; i++)
+		sap.prop[i].xf[sap.prop[i].n++] = (struct ike_transform){ .type = IKE_TRANS_KE,
+									   .id = IKE_KE_X25519 };
 	ike_wbuf_init(&w, buf, sizeof(buf));
 	ike_put_sa(&w, &sap);
 	ike_put_nonce(&w, IKE_BUF(ni, 32));
@@ -1093,6 +1598,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unsupported_critical, teardown),
 		cmocka_unit_test_teardown(test_wrong_psk, teardown),
 		cmocka_unit_test_teardown(test_cert_rsa_ecdsa, cert_teardown),
+		cmocka_unit_test_teardown(test_cert_default_no_frag, cert_teardown),
 		cmocka_unit_test_teardown(test_cert_pss_p384, cert_teardown),
 		cmocka_unit_test_teardown(test_cert_untrusted_ca, cert_teardown),
 		cmocka_unit_test_teardown(test_cert_initiator_refuses, cert_teardown),
@@ -1102,6 +1608,19 @@ int main(void)
 		cmocka_unit_test_teardown(test_cert_hostile_auth, cert_teardown),
 		cmocka_unit_test_teardown(test_informational_before_auth, teardown),
 		cmocka_unit_test_teardown(test_create_child_rekey, teardown),
+		cmocka_unit_test_teardown(test_frag_psk, teardown),
+		cmocka_unit_test_teardown(test_frag_lost, teardown),
+		cmocka_unit_test_teardown(test_frag_off, teardown),
+		cmocka_unit_test_teardown(test_frag_hostile, teardown),
+		cmocka_unit_test_teardown(test_rekey_child, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_pfs, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_pfs_refused, teardown),
+		cmocka_unit_test_teardown(test_rekey_ike, teardown),
+		cmocka_unit_test_teardown(test_rekey_timers, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_collision, teardown),
+		cmocka_unit_test_teardown(test_rekey_ike_collision, teardown),
+		cmocka_unit_test_teardown(test_rekey_crossing, teardown),
+		cmocka_unit_test_teardown(test_rekey_child_widened, teardown),
 	};
 
 	log_init(getenv("TEST_LOG") ? LOG_LVL_DEBUG : -1, false);
