@@ -1291,8 +1291,19 @@ static const struct genl_ops nfsec_genl_ops[] = {
 	},
 };
 
+/*
+ * Events say who talks to whom (an ACQUIRE carries the packet's addresses
+ * and ports): listening takes CAP_NET_ADMIN, as XFRM's groups do. Older
+ * kernels have no such flag and let anyone listen.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define NFSEC_MCGRP_FLAGS	GENL_MCAST_CAP_NET_ADMIN
+#else
+#define NFSEC_MCGRP_FLAGS	0
+#endif
+
 static const struct genl_multicast_group nfsec_genl_mcgrps[] = {
-	{ .name = NFSEC_MCGRP_EVENTS },
+	{ .name = NFSEC_MCGRP_EVENTS, .flags = NFSEC_MCGRP_FLAGS },
 };
 
 struct genl_family nfsec_genl_family __ro_after_init = {

@@ -177,6 +177,14 @@ check_fail "an unprivileged --keys is refused" q nobody ipsecctl sa list --keys
 check_fail "an unprivileged get --keys is refused" q nobody ipsecctl sa get spi 0x3001 dst 192.0.2.2 ipsec esp --keys
 check_fail "an unprivileged add is refused" q nobody ipsecctl sa add spi 0x3003 $O4 ipsec esp aead aes128gcm16 0x$K16$SALT
 check_eq "still two SAs" 2 "$(sa_count a)"
+# Events carry traffic's addresses: listening takes CAP_NET_ADMIN. A refused
+# monitor ends at once; an accepted one would run until timeout (124).
+monitor_refused() {
+	local rc=0
+	nobody timeout 10 ipsecctl monitor 2>"$tmp/err" || rc=$?
+	[ $rc != 0 ] && [ $rc != 124 ] && grep -q "not permitted" "$tmp/err"
+}
+check "an unprivileged monitor is refused" monitor_refused
 n a ipsecctl sa flush
 
 log "--- EXPIRE: soft then hard; the SA goes"

@@ -9,10 +9,14 @@
  *   version:          NFSEC_GENL_VERSION
  *   multicast group:  NFSEC_MCGRP_EVENTS ("events")
  *
- * Every command that changes state requires CAP_NET_ADMIN in the namespace's
- * user namespace. Every attribute is validated strictly (unknown attributes
- * and trailing data are errors) and every rejection carries an extack
- * message naming the offending attribute.
+ * Every command that changes state, and reading keys (NFSEC_A_SHOW_KEYS),
+ * requires CAP_NET_ADMIN in the initial user namespace; reading policies,
+ * SAs (without keys) and statistics is open to every user of the namespace.
+ * Listening to NFSEC_MCGRP_EVENTS requires CAP_NET_ADMIN in the namespace's
+ * user namespace (on kernels that can check it, see netlink.c). Every
+ * attribute is validated strictly (unknown attributes and trailing data are
+ * errors) and every rejection carries an extack message naming the
+ * offending attribute.
  *
  * Directions and selectors
  * ------------------------
