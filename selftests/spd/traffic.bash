@@ -36,10 +36,11 @@ _listening() {
 	return 1
 }
 
-# Stop the receiver PID once FILE holds WORD (or after 3 s); WORD arrived?
+# Stop the receiver PID once FILE holds WORD (or after SECONDS, default 3);
+# WORD arrived?
 _received() {
-	local pid=$1 file=$2 word=$3
-	for _ in $(seq 30); do
+	local pid=$1 file=$2 word=$3 secs=${4:-3}
+	for _ in $(seq $((secs * 10))); do
 		grep -q "$word" "$file" 2>/dev/null && break
 		sleep 0.1
 	done
