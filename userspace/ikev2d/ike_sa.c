@@ -11,7 +11,9 @@
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include "cp.h"
 #include "exchange.h"
+#include "pool.h"
 #include "proposal.h"
 #include "ts.h"
 
@@ -182,6 +184,7 @@ static void ike_sa_free(struct ike_sa *sa)
 			sa->ctx->ops.child_remove(sa->ctx->ops.arg, sa, c);
 		child_free(c);
 	}
+	cp_release(sa);
 	if (sa->state == IKE_SA_INIT_DONE)
 		sa->ctx->half_open--;
 	ike_dh_free(sa->dh);
@@ -206,6 +209,13 @@ void ike_ctx_free(struct ike_ctx *ctx)
 	while ((sa = ctx->sas)) {
 		ctx->sas = sa->next;
 		ike_sa_free(sa);
+	}
+	while (ctx->pools) {
+		struct ike_pool *p = ctx->pools;
+
+		ctx->pools = p->next;
+		pool_free(p);
+		free(p);
 	}
 	OPENSSL_cleanse(ctx->cookie_secret, sizeof(ctx->cookie_secret));
 }
