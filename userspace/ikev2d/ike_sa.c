@@ -1074,6 +1074,12 @@ size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len)
 		}
 		if (sa->state == IKE_SA_ESTABLISHED)
 			APPEND(" established %lds ago", (long)(now - sa->established));
+		for (size_t i = 0; i < sa->n_vips; i++) {	/* CP: the inner addresses */
+			char a[INET6_ADDRSTRLEN];
+
+			inet_ntop(sa->vips[i].family, sa->vips[i].addr, a, sizeof(a));
+			APPEND("%s%s", i ? "," : " vips ", a);
+		}
 		APPEND("\n");
 		for (struct child_sa *c = sa->children; c; c = c->next) {
 			char ts[128];

@@ -331,8 +331,17 @@ int kernel_policy_del(struct kernel *k, uint32_t id, struct nfsec_nl_err *err)
 
 struct dump_ctx {
 	int (*cb)(void *arg, const struct nfsec_policy *p);
+	void (*restart)(void *arg);
 	void *arg;
 };
+
+static void dump_restart(void *arg)
+{
+	struct dump_ctx *dc = arg;
+
+	if (dc->restart)
+		dc->restart(dc->arg);
+}
 
 static int dump_reply(const struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
@@ -348,7 +357,7 @@ int kernel_policy_dump(struct kernel *k, int (*cb)(void *arg, const struct nfsec
 		       void (*restart)(void *arg), void *arg, struct nfsec_nl_err *err)
 {
 	struct nl_msg *msg = nfsec_nl_msg_new(k->req, NFSEC_CMD_POLICY_GET, NLM_F_DUMP, 0);
-	struct dump_ctx dc = { .cb = cb, .arg = arg };
+	struct dump_ctx dc = { .cb = cb, .restart = restart, .arg = arg };
 	int ret;
 
 	if (!msg) {
@@ -356,7 +365,7 @@ int kernel_policy_dump(struct kernel *k, int (*cb)(void *arg, const struct nfsec
 		strcpy(err->msg, "out of memory");
 		return -ENOMEM;
 	}
-	ret = nfsec_nl_dump(k->req, msg, dump_reply, restart, &dc, err);
+	ret = nfsec_nl_dump(k->req, msg, dump_reply, dump_restart, &dc, err);
 	nlmsg_free(msg);
 	return ret;
 }

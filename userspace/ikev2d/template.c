@@ -103,7 +103,6 @@ static bool make_entry(const struct nfsec_policy *t, const struct ike_sa *sa,
 {
 	bool out = t->dir == NFSEC_DIR_OUT;
 	const struct ike_ts *src = out ? l : r, *dst = out ? r : l;
-	size_t len;
 
 	*e = *t;
 	e->id = 0;
@@ -126,10 +125,8 @@ static bool make_entry(const struct nfsec_policy *t, const struct ike_sa *sa,
 	e->ipsec.has_reqid = true;
 	e->ipsec.reqid = c->reqid;
 	e->ipsec.tunnel_src.family = e->ipsec.tunnel_dst.family = sa->local.sa.sa_family;
-	memcpy(e->ipsec.tunnel_src.bytes, ike_addr_bytes(out ? &sa->local : &sa->remote, &len),
-	       len);
-	memcpy(e->ipsec.tunnel_dst.bytes, ike_addr_bytes(out ? &sa->remote : &sa->local, &len),
-	       len);
+	ike_addr_copy(out ? &sa->local : &sa->remote, e->ipsec.tunnel_src.bytes);
+	ike_addr_copy(out ? &sa->remote : &sa->local, e->ipsec.tunnel_dst.bytes);
 	return true;
 }
 
