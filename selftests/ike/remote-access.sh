@@ -89,8 +89,8 @@ client() {
 	ikev2d_start "$1" "$2"
 }
 
-# The server: a 512 KiB file over TCP, and who is asking on another port.
-head -c 524288 /dev/urandom > "$top/blob"
+# The server: a 256 KiB file over TCP, and who is asking on another port.
+head -c 262144 /dev/urandom > "$top/blob"
 want=$(sha256sum < "$top/blob" | cut -d' ' -f1)
 ip netns exec b socat TCP4-LISTEN:8080,fork,reuseaddr OPEN:"$top/blob" &
 bg+=($!)
@@ -132,7 +132,7 @@ check "the protected network is routed from it (table 220)" \
 	sh -c "ip netns exec a ip route get 10.2.0.2 | grep -q 'src 10.99.0.1'"
 check "alice pings the server" within 30 ping_ok a 10.2.0.2
 check_eq "the server sees alice's inner address" "10.99.0.1" "$(peer_addr a)"
-check_eq "alice fetches 512 KiB intact" "$want" "$(fetch_sum a)"
+check_eq "alice fetches 256 KiB intact" "$want" "$(fetch_sum a)"
 policies | sed 's/^/# /'
 check "the gateway made alice's entry from the company.com template" \
 	lists_policy "alice@company.com"
@@ -147,12 +147,11 @@ wait_for 10 has_vip c
 check_eq "bob got another address" 10.99.0.2 "$(vip_of c)"
 check "bob pings the server" within 30 ping_ok c 10.2.0.2
 check_eq "the server sees bob's inner address" "10.99.0.2" "$(peer_addr c)"
-check_eq "bob fetches 512 KiB intact" "$want" "$(fetch_sum c)"
+check_eq "bob fetches 256 KiB intact" "$want" "$(fetch_sum c)"
 check "bob has entries of his own" lists_policy "bob@company.com"
 check_eq "the gateway's SAD: two pairs" 4 "$(gw_sas)"
 reqids=$(n r ipsecctl -j sa list | jq -s 'map(.reqid) | unique | length')
 check_eq "each client's SAs have their own reqid" 2 "$reqids"
-check "alice still fetches intact" test "$(fetch_sum a)" = "$want"
 
 log "--- alice goes"
 check "alice: down" q n a ipsecctl -S "$A/ikev2d.sock" ike down vpn
@@ -225,7 +224,7 @@ if command -v /usr/lib/ipsec/charon >/dev/null; then
 	check "carol pings the server from it" within 30 q n c ping -q -c 1 -W 2 -I "$vc" 10.2.0.2
 	check_eq "the server sees carol's inner address" "$vc" \
 		"$(n c timeout 20 socat -u TCP4:10.2.0.2:8081,bind="$vc",connect-timeout=10 -)"
-	check_eq "carol fetches 512 KiB intact" "$want" \
+	check_eq "carol fetches 256 KiB intact" "$want" \
 		"$(n c timeout 60 socat -u TCP4:10.2.0.2:8080,bind="$vc",connect-timeout=10 - | sha256sum | cut -d' ' -f1)"
 	check "charon: down" q swan c "$S" --terminate --ike gw --timeout 30
 	wait_for 30 no_policy "carol@company.com"

@@ -763,6 +763,9 @@ static int finish_conn(struct parser *ps, struct conn_state *st)
 	if ((c->n_pools || c->n_vips) && c->mode == CONF_MODE_TRANSPORT)
 		return fail(ps, st->seen[KW_MODE], "conn '%s': virtual addresses need mode tunnel",
 			    c->name);
+	if (c->n_vips && c->start == CONF_START_TRAP)	/* traffic from an address not yet known */
+		return fail(ps, st->seen[KW_START], "conn '%s': vips needs start start or none, "
+			    "not trap", c->name);
 	if (c->n_vips && !c->vip_interface[0])
 		strcpy(c->vip_interface, "lo");
 	/* default identities: our addresses */

@@ -475,6 +475,8 @@ static void test_errors_virtual_addresses(void **state)
 		    "t.conf:4: conn 'x': vip-interface needs vips");
 	check_error(BASE " vips 0.0.0.0\n mode transport\n}\n",
 		    "t.conf:5: conn 'x': virtual addresses need mode tunnel");
+	check_error(BASE " vips 0.0.0.0\n start trap\n}\n",
+		    "t.conf:5: conn 'x': vips needs start start or none, not trap");
 }
 
 static void test_load(void **state)
