@@ -12,66 +12,18 @@
 #                                           r: gateway (pool 10.99.0.0/24) 10.2.0.1 --- 10.2.0.2 b: server
 #   c: client bob     10.3.0.2 --- 10.3.0.1 /
 #
-# 1. ikev2d clients: address, ping, a TCP fetch checked by SHA-256 (the
+# ikev2d clients: address, ping, a TCP fetch checked by SHA-256 (the
 #    server sees the inner address), the per-client entries in the
 #    gateway's SPD and their removal with the client, the lease back in
 #    the pool (the same address on reconnect), two clients at once with
 #    their own addresses and SAs.
-# 2. strongSwan's charon as the client (vips = 0.0.0.0) against ikev2d.
+# strongSwan as the client: strongswan-client.sh; ikev2d as the client of
+# a strongSwan gateway: strongswan-gateway.sh.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ike-lib.sh"
+. "$(dirname "$0")/rw-lib.sh"
 
-command -v ikev2d >/dev/null || skip "ikev2d is not installed"
-command -v socat >/dev/null || skip "socat is not installed"
-command -v jq >/dev/null || skip "jq is not installed"
-
-PSK="company road warriors"
-topo_router
-host_add c
-link_add c r
-addr_add c eth-r 10.3.0.2/24
-addr_add r eth-c 10.3.0.1/24
-n c ip route add default via 10.3.0.1
-# The gateway routes the pool somewhere: nfsec tunnels after routing.
-n r ip route add 10.99.0.0/24 via 10.1.0.2
-nfsec_load
-top=$(mktemp -d /tmp/ike.XXXXXX)
-bg=()
-on_exit 'for p in "${bg[@]}"; do kill $p; done; rm -rf "$top"'
-
-# The gateway's SPD, the deck's tables: BYPASS IKE, PROTECT company.com
-# (templates: Name, PFP, no tunnel endpoints), DISCARD the rest.
-cat > "$top/spd.conf" <<'EOF'
-dir in  proto udp dport 500  priority 100 action bypass
-dir out proto udp sport 500  priority 100 action bypass
-dir in  proto udp dport 4500 priority 100 action bypass
-dir out proto udp sport 4500 priority 100 action bypass
-dir in  src 10.99.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel
-dir fwd src 10.99.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel
-dir out dst 10.99.0.0/24 name company.com pfp dst priority 200 action protect ipsec esp mode tunnel
-dir fwd src 10.2.0.0/24 dst 10.99.0.0/24 priority 300 action bypass
-dir out src 10.99.0.0/24 dst 10.2.0.0/24 priority 300 action bypass
-# the gateway's ICMP errors to the trusted side (fragmentation needed: the
-# tunnel's MTU is smaller, path MTU discovery must work)
-dir out dst 10.2.0.0/24 proto icmp priority 300 action bypass
-dir in  priority 1000 action discard
-dir fwd priority 1000 action discard
-dir out priority 1000 action discard
-EOF
-n r ipsecctl -f "$top/spd.conf"
-
-G=$top/gw
-mkdir -p "$G"
-cat > "$G/ikev2d.conf" <<EOF
-conn rw {
-    local %any ; remote %any
-    local-id vpn.company.com
-    auth psk ; psk "$PSK"
-    local-ts 10.2.0.0/24
-    pool 10.99.0.0/24 ; dns 10.2.0.53
-    dpd 10
-}
-EOF
+rw_gateway "$top"
 
 # client NS DIR LOCAL GATEWAY ID
 client() {
@@ -89,15 +41,7 @@ client() {
 	ikev2d_start "$1" "$2"
 }
 
-# The server: a 256 KiB file over TCP, and who is asking on another port.
-head -c 262144 /dev/urandom > "$top/blob"
-want=$(sha256sum < "$top/blob" | cut -d' ' -f1)
-ip netns exec b socat TCP4-LISTEN:8080,fork,reuseaddr OPEN:"$top/blob" &
-bg+=($!)
-ip netns exec b socat TCP4-LISTEN:8081,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' &
-bg+=($!)
-wait_for 10 sh -c "ip netns exec b ss -Hltn 'sport = :8081' | grep -q ."
-
+rw_server "$top"
 ikev2d_start r "$G"
 A=$top/a C=$top/c
 client a "$A" 10.1.0.2 10.1.0.1 alice@company.com
@@ -108,14 +52,8 @@ ike_lists() { ikectl "$1" list | grep -q "$2"; }
 has_child() { ikectl "$1" list | grep -q "^child $2"; }
 vip_of() { n "$1" ip -4 -o addr show dev lo | sed -n 's/.* inet \(10\.99\.0\.[0-9]*\)\/32 .*/\1/p'; }
 has_vip() { [ -n "$(vip_of "$1")" ]; }
-fetch_sum() { n "$1" timeout 60 socat -u TCP4:10.2.0.2:8080,connect-timeout=10 - | sha256sum | cut -d' ' -f1; }
-peer_addr() { n "$1" timeout 20 socat -u TCP4:10.2.0.2:8081,connect-timeout=10 -; }
-policies() { n r ipsecctl policy list; }
-lists_policy() { policies | grep -q "$1"; }
-no_policy() { ! policies | grep -q "$1"; }
-gw_sas() { n r ipsecctl -j sa list | jq -s length; }
 
-log "=== 1. ikev2d clients"
+log "=== ikev2d clients"
 check_fail "clear text from a client is discarded" ping_ok a 10.2.0.2
 check "alice: up" q n a ipsecctl -S "$A/ikev2d.sock" ike up vpn
 wait_for 60 up_on "$A" vpn
@@ -131,9 +69,9 @@ check "alice's Child SA is narrowed to it" \
 check "the protected network is routed from it (table 220)" \
 	sh -c "ip netns exec a ip route get 10.2.0.2 | grep -q 'src 10.99.0.1'"
 check "alice pings the server" within 30 ping_ok a 10.2.0.2
-check_eq "the server sees alice's inner address" "10.99.0.1" "$(peer_addr a)"
-check_eq "alice fetches 256 KiB intact" "$want" "$(fetch_sum a)"
-policies | sed 's/^/# /'
+check_eq "the server sees alice's inner address" "10.99.0.1" "$(rw_peer a)"
+check_eq "alice fetches 256 KiB intact" "$want" "$(rw_fetch a)"
+gw_policies | sed 's/^/# /'
 check "the gateway made alice's entry from the company.com template" \
 	lists_policy "alice@company.com"
 check "alice's entries select her address" \
@@ -146,8 +84,8 @@ wait_for 30 has_child "$C" vpn
 wait_for 10 has_vip c
 check_eq "bob got another address" 10.99.0.2 "$(vip_of c)"
 check "bob pings the server" within 30 ping_ok c 10.2.0.2
-check_eq "the server sees bob's inner address" "10.99.0.2" "$(peer_addr c)"
-check_eq "bob fetches 256 KiB intact" "$want" "$(fetch_sum c)"
+check_eq "the server sees bob's inner address" "10.99.0.2" "$(rw_peer c)"
+check_eq "bob fetches 256 KiB intact" "$want" "$(rw_fetch c)"
 check "bob has entries of his own" lists_policy "bob@company.com"
 check_eq "the gateway's SAD: two pairs" 4 "$(gw_sas)"
 reqids=$(n r ipsecctl -j sa list | jq -s 'map(.reqid) | unique | length')
@@ -177,59 +115,3 @@ check "nor a per-client entry" sh -c "! ip netns exec r ipsecctl policy list | g
 no_vips() { ! has_vip a && ! has_vip c; }
 check "the clients took their addresses off" no_vips
 
-if command -v /usr/lib/ipsec/charon >/dev/null; then
-	log "=== 2. strongSwan as the client (vips = 0.0.0.0)"
-	ikev2d_start r "$G"
-	S=$top/swan
-	mkdir -p "$S"
-	cat > "$S/swanctl.conf" <<-EOF
-	connections {
-	    gw {
-	        version = 2
-	        local_addrs = 10.3.0.2
-	        remote_addrs = 10.3.0.1
-	        vips = 0.0.0.0
-	        proposals = aes256gcm16-prfsha384-x25519
-	        local {
-	            auth = psk
-	            id = carol@company.com
-	        }
-	        remote {
-	            auth = psk
-	            id = vpn.company.com
-	        }
-	        children {
-	            net {
-	                esp_proposals = aes256gcm16
-	                remote_ts = 10.2.0.0/24
-	            }
-	        }
-	    }
-	}
-	secrets {
-	    ike-rw {
-	        id-1 = carol@company.com
-	        id-2 = vpn.company.com
-	        secret = "$PSK"
-	    }
-	}
-	EOF
-	swan_start c "$S"
-	check "charon: up" q swan c "$S" --initiate --child net --timeout 60
-	sas=$(swan c "$S" --list-sas)
-	sed 's/^/# /' <<<"$sas"
-	vc=$(sed -n 's/.*local  *\(10\.99\.0\.[0-9]*\)\/32.*/\1/p' <<<"$sas" | head -1)
-	check "charon's Child SA has an address of the pool" test -n "$vc"
-	check "the gateway made carol's entry" lists_policy "carol@company.com"
-	check "carol pings the server from it" within 30 q n c ping -q -c 1 -W 2 -I "$vc" 10.2.0.2
-	check_eq "the server sees carol's inner address" "$vc" \
-		"$(n c timeout 20 socat -u TCP4:10.2.0.2:8081,bind="$vc",connect-timeout=10 -)"
-	check_eq "carol fetches 256 KiB intact" "$want" \
-		"$(n c timeout 60 socat -u TCP4:10.2.0.2:8080,bind="$vc",connect-timeout=10 - | sha256sum | cut -d' ' -f1)"
-	check "charon: down" q swan c "$S" --terminate --ike gw --timeout 30
-	wait_for 30 no_policy "carol@company.com"
-	check "the gateway released carol's lease" within 10 grep -q "released $vc" "$G/ikev2d.log"
-	ike_stop
-else
-	log "SKIP 2: strongSwan's charon is not installed"
-fi

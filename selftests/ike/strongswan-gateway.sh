@@ -10,18 +10,13 @@
 #   a: ikev2d 10.1.0.2 --- 10.1.0.1 r: charon, pool 10.98.0.0/24 10.2.0.1 --- 10.2.0.2 b: server
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ike-lib.sh"
+. "$(dirname "$0")/rw-lib.sh"
 
 command -v /usr/lib/ipsec/charon >/dev/null || skip "strongSwan's charon is not installed"
-command -v ikev2d >/dev/null || skip "ikev2d is not installed"
-command -v socat >/dev/null || skip "socat is not installed"
 
-PSK="company road warriors"
 topo_router
 n r ip route add 10.98.0.0/24 via 10.1.0.2
 nfsec_load
-top=$(mktemp -d /tmp/ike.XXXXXX)
-bg=()
-on_exit 'for p in "${bg[@]}"; do kill $p; done; rm -rf "$top"'
 
 S=$top/r
 mkdir -p "$S"
@@ -74,13 +69,7 @@ conn vpn {
 }
 EOF
 
-head -c 524288 /dev/urandom > "$top/blob"
-want=$(sha256sum < "$top/blob" | cut -d' ' -f1)
-ip netns exec b socat TCP4-LISTEN:8080,fork,reuseaddr OPEN:"$top/blob" &
-bg+=($!)
-ip netns exec b socat TCP4-LISTEN:8081,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' &
-bg+=($!)
-wait_for 10 sh -c "ip netns exec b ss -Hltn 'sport = :8081' | grep -q ."
+rw_server "$top"
 
 swan_start r "$S"
 ikev2d_start a "$A"
@@ -106,10 +95,8 @@ check "the server is routed from it" \
 	sh -c "ip netns exec a ip route get 10.2.0.2 | grep -q 'src 10.98.0.1'"
 check "strongSwan lists the lease online" grep -q "10.98.0.1 *online *'alice@company.com'" <<<"$(leases)"
 check "ping through the tunnel" within 30 ping_ok a 10.2.0.2
-check_eq "the server sees the inner address" 10.98.0.1 \
-	"$(n a timeout 20 socat -u TCP4:10.2.0.2:8081,connect-timeout=10 -)"
-check_eq "a 512 KiB fetch arrives intact" "$want" \
-	"$(n a timeout 60 socat -u TCP4:10.2.0.2:8080,connect-timeout=10 - | sha256sum | cut -d' ' -f1)"
+check_eq "the server sees the inner address" 10.98.0.1 "$(rw_peer a)"
+check_eq "a 256 KiB fetch arrives intact" "$want" "$(rw_fetch a)"
 check "ikev2d: down" q ikectl "$A" down vpn
 wait_for 30 no_vip
 check "the routes and the rule went with it" \
