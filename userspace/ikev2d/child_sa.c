@@ -10,6 +10,7 @@
 #include <openssl/rand.h>
 #include "exchange.h"
 #include "proposal.h"
+#include "ts.h"
 
 uint32_t child_random_spi(void)
 {
@@ -115,11 +116,47 @@ size_t child_default_ts(const ike_sockaddr *a, struct ike_ts *out)
 	return 1;
 }
 
+/*
+ * The virtual addresses' side of a Child SA (RFC 7296 §2.19): the client's
+ * inner addresses once assigned, any address of the families it asks for
+ * until then (the gateway narrows). Returns 0 when virtual addresses play
+ * no part on that side.
+ */
+static size_t vip_ts(const struct ike_sa *sa, bool local, struct ike_ts *out)
+{
+	const struct conf_conn *c = sa->conn;
+	bool client = c->n_vips && !sa->vips_leased;
+	size_t n = 0;
+
+	if (local != client || (client ? c->n_local_ts : !sa->vips_leased))
+		return 0;
+	if (!sa->n_vips) {
+		for (size_t i = 0; i < c->n_vips; i++)
+			ts_any(&out[n++], c->vips[i].family == AF_INET6 ? IKE_TS_IPV6_ADDR_RANGE :
+									 IKE_TS_IPV4_ADDR_RANGE);
+		return n;
+	}
+	for (size_t i = 0; i < sa->n_vips; i++) {
+		ike_sockaddr a = { 0 };
+
+		a.sa.sa_family = (sa_family_t)sa->vips[i].family;
+		if (a.sa.sa_family == AF_INET6)
+			memcpy(&a.sin6.sin6_addr, sa->vips[i].addr, 16);
+		else
+			memcpy(&a.sin.sin_addr, sa->vips[i].addr, 4);
+		n += child_default_ts(&a, &out[n]);
+	}
+	return n;
+}
+
 size_t child_conf_ts(const struct ike_sa *sa, bool local, struct ike_ts *out)
 {
 	const struct conf_conn *c = sa->conn;
 	size_t n = local ? c->n_local_ts : c->n_remote_ts;
+	size_t nv = vip_ts(sa, local, out);
 
+	if (nv)
+		return nv;
 	if (!n)
 		return child_default_ts(local ? &sa->local : &sa->remote, out);
 	memcpy(out, local ? c->local_ts : c->remote_ts, n * sizeof(*out));

@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 #include <openssl/x509.h>
 #include "config.h"
+#include "pool.h"
 #include "proposal.h"
 #include "ts.h"
 
@@ -433,7 +434,9 @@ enum keyword {
 	KW_LOCAL, KW_REMOTE, KW_LOCAL_ID, KW_REMOTE_ID, KW_AUTH, KW_PSK, KW_PSK_FILE,
 	KW_CERT, KW_KEY, KW_CA, KW_RSA_PSS, KW_IKE, KW_ESP, KW_LOCAL_TS, KW_REMOTE_TS,
 	KW_MODE, KW_START, KW_REKEY, KW_LIFETIME, KW_IKE_REKEY, KW_DPD, KW_FRAGMENTATION,
-	KW_FRAGMENT_SIZE, KW_COUNT,
+	KW_FRAGMENT_SIZE,
+	KW_POOL, KW_DNS, KW_VIPS, KW_VIP_INTERFACE,
+	KW_COUNT,
 };
 
 static const struct {
@@ -450,6 +453,8 @@ static const struct {
 	[KW_MODE] = { "mode" }, [KW_START] = { "start" }, [KW_REKEY] = { "rekey" },
 	[KW_LIFETIME] = { "lifetime" }, [KW_IKE_REKEY] = { "ike-rekey" }, [KW_DPD] = { "dpd" },
 	[KW_FRAGMENTATION] = { "fragmentation" }, [KW_FRAGMENT_SIZE] = { "fragment-size" },
+	[KW_POOL] = { "pool", true }, [KW_DNS] = { "dns", true }, [KW_VIPS] = { "vips", true },
+	[KW_VIP_INTERFACE] = { "vip-interface" },
 };
 
 struct conn_state {
@@ -466,6 +471,45 @@ static int parse_yes_no(struct parser *ps, unsigned int line, const char *kw,
 		*out = false;
 	else
 		return fail(ps, line, "%s: '%s' is not yes or no", kw, v);
+	return 0;
+}
+
+/* pool PREFIX|RANGE..., dns ADDR..., vips ADDR... (0.0.0.0, :: or a wish) */
+static int parse_cp_list(struct parser *ps, unsigned int line, struct conf_conn *c, int kw,
+			 char **w, int nw)
+{
+	size_t max = kw == KW_POOL ? CONF_MAX_POOLS : kw == KW_DNS ? CONF_MAX_DNS : CONF_MAX_VIPS;
+	size_t n = 0;
+	char *v[MAX_WORDS * 4], *save;
+
+	for (int i = 1; i < nw; i++)	/* "a, b" and "a b" alike */
+		for (char *t = strtok_r(w[i], ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (n == max)
+				return fail(ps, line, "%s: at most %zu values", w[0], max);
+			v[n++] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		struct conf_addr *a = kw == KW_DNS ? &c->dns[c->n_dns] : &c->vips[c->n_vips];
+		struct ike_pool pool;
+		const char *why;
+
+		if (kw == KW_POOL) {
+			if (pool_init(&pool, v[i], &why))
+				return fail(ps, line, "pool: '%s': %s", v[i], why);
+			strcpy(c->pools[c->n_pools++], v[i]);
+			continue;
+		}
+		if (parse_addr(v[i], a) || !a->family)
+			return fail(ps, line, "%s: '%s' is not an IP address", w[0], v[i]);
+		if (kw == KW_DNS) {
+			c->n_dns++;
+			continue;
+		}
+		for (size_t k = 0; k < c->n_vips; k++)
+			if (c->vips[k].family == a->family)
+				return fail(ps, line, "vips: one address per family");
+		c->n_vips++;
+	}
 	return 0;
 }
 
@@ -596,6 +640,15 @@ static int set_keyword(struct parser *ps, struct conn_state *st, unsigned int li
 		c->fragment_size = (uint16_t)v;
 		return 0;
 	}
+	case KW_POOL:
+	case KW_DNS:
+	case KW_VIPS:
+		return parse_cp_list(ps, line, c, kw, w, nw);
+	case KW_VIP_INTERFACE:
+		if (strlen(w[1]) >= CONF_IFNAME_MAX || strpbrk(w[1], "/ \t"))
+			return fail(ps, line, "vip-interface: '%s' is not an interface name", w[1]);
+		strcpy(c->vip_interface, w[1]);
+		return 0;
 	default: {
 		uint32_t *dst = kw == KW_REKEY ? &c->rekey : kw == KW_LIFETIME ? &c->lifetime :
 				kw == KW_IKE_REKEY ? &c->ike_rekey : &c->dpd;
@@ -699,6 +752,22 @@ static int finish_conn(struct parser *ps, struct conn_state *st)
 		if (ret)
 			return ret;
 	}
+	if (c->n_pools && c->n_vips)
+		return fail(ps, st->seen[KW_VIPS], "conn '%s': vips (a client) and pool (a gateway) "
+			    "exclude each other", c->name);
+	if (c->n_dns && !c->n_pools)
+		return fail(ps, st->seen[KW_DNS], "conn '%s': dns needs pool", c->name);
+	if (st->seen[KW_VIP_INTERFACE] && !c->n_vips)
+		return fail(ps, st->seen[KW_VIP_INTERFACE], "conn '%s': vip-interface needs vips",
+			    c->name);
+	if ((c->n_pools || c->n_vips) && c->mode == CONF_MODE_TRANSPORT)
+		return fail(ps, st->seen[KW_MODE], "conn '%s': virtual addresses need mode tunnel",
+			    c->name);
+	if (c->n_vips && c->start == CONF_START_TRAP)	/* traffic from an address not yet known */
+		return fail(ps, st->seen[KW_START], "conn '%s': vips needs start start or none, "
+			    "not trap", c->name);
+	if (c->n_vips && !c->vip_interface[0])
+		strcpy(c->vip_interface, "lo");
 	/* default identities: our addresses */
 	if (!c->local_id.type && c->local.family) {
 		char addr[INET6_ADDRSTRLEN];

@@ -22,6 +22,11 @@
 #define CONF_NAME_MAX 64
 #define CONF_ID_MAX 256
 #define CONF_MAX_CA 8
+#define CONF_MAX_POOLS 4
+#define CONF_MAX_DNS 4
+#define CONF_MAX_VIPS 2
+#define CONF_POOL_MAX 64	/* text of a pool */
+#define CONF_IFNAME_MAX 16	/* IFNAMSIZ */
 
 enum conf_auth {
 	CONF_AUTH_NONE,
@@ -82,6 +87,16 @@ struct conf_conn {
 	uint32_t dpd;		/* seconds, 0 = off */
 	bool fragmentation;	/* RFC 7383: advertise, reassemble, fragment */
 	uint16_t fragment_size;	/* IP datagram bytes our fragments fit in */
+	/* gateway: address pools for CFG_REPLY (pool.h), DNS servers */
+	char pools[CONF_MAX_POOLS][CONF_POOL_MAX];
+	size_t n_pools;
+	struct conf_addr dns[CONF_MAX_DNS];
+	size_t n_dns;
+	/* client: virtual addresses to ask for (all zeros: any of the family),
+	 * and the interface they go on */
+	struct conf_addr vips[CONF_MAX_VIPS];
+	size_t n_vips;
+	char vip_interface[CONF_IFNAME_MAX];
 };
 
 struct config {

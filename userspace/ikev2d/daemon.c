@@ -13,6 +13,8 @@
 #include "kernel.h"
 #include "log.h"
 #include "net.h"
+#include "template.h"
+#include "vip.h"
 
 #define MAX_POLICIES 24
 
@@ -203,7 +205,22 @@ static int op_child_install(void *arg, const struct ike_sa *sa, const struct chi
 		goto fail;
 	}
 	in->spi_out = c->spi_out;
-	for (size_t l = 0; l < c->n_ts_l; l++) {
+	if (sa->vips_leased) {	/* a road warrior: the SPD's Name templates first */
+		char why[300] = "";
+
+		ret = template_install(d->kernel, sa, c, in->policy, MAX_POLICIES, &in->n_policy,
+				       why, sizeof(why));
+		if (ret < 0) {
+			snprintf(errbuf, errlen, "%s", why);
+			remove_installed(d, in);
+			free(in);
+			return ret;
+		}
+		if (ret > 0)
+			log_info("%s: %d per-client polic%s from the SPD's Name templates",
+				 sa->name, ret, ret == 1 ? "y" : "ies");
+	}
+	for (size_t l = 0; l < c->n_ts_l && !in->n_policy; l++) {
 		for (size_t r = 0; r < c->n_ts_r; r++) {
 			static const uint8_t dirs[] = { NFSEC_DIR_OUT, NFSEC_DIR_IN, NFSEC_DIR_FWD };
 			struct kernel_policy p = { 0 };
@@ -260,6 +277,94 @@ static void op_child_remove(void *arg, const struct ike_sa *sa, const struct chi
 		*pp = in->next;
 		remove_installed(d, in);
 		free(in);
+		return;
+	}
+}
+
+/* ---- virtual addresses (a client's, from the gateway's CFG_REPLY) ---- */
+
+/* What vip_install put into the host, to take it out again. */
+struct vip_inst {
+	struct vip_inst *next;
+	struct conf_addr addr[IKE_MAX_VIPS];
+	size_t n_addr;
+	char ifname[CONF_IFNAME_MAX];
+	ike_sockaddr peer;
+	struct ike_ts route[CONF_MAX_TS];
+	struct conf_addr route_src[CONF_MAX_TS];
+	size_t n_route;
+};
+
+static struct vip_inst *vip_list;
+
+static void vip_undo(struct vip_inst *v)
+{
+	char err[200];
+
+	for (size_t i = 0; i < v->n_route; i++)
+		if (vip_route(false, &v->route[i], &v->route_src[i], &v->peer, err, sizeof(err)))
+			log_warn("virtual address: %s", err);
+	for (size_t i = 0; i < v->n_addr; i++)
+		if (vip_addr(false, v->ifname, &v->addr[i], err, sizeof(err)))
+			log_warn("virtual address: %s", err);
+}
+
+static int op_vip_install(void *arg, const struct ike_sa *sa, char *err, size_t errlen)
+{
+	struct vip_inst *v = calloc(1, sizeof(*v));
+	int ret = 0;
+
+	if (!v)
+		return -ENOMEM;
+	snprintf(v->ifname, sizeof(v->ifname), "%s", sa->conn->vip_interface);
+	v->peer = sa->remote;
+	for (size_t i = 0; i < sa->n_vips && !ret; i++) {
+		ret = vip_addr(true, v->ifname, &sa->vips[i], err, errlen);
+		if (!ret)
+			v->addr[v->n_addr++] = sa->vips[i];
+	}
+	/* the protected side, as we asked for it: its traffic leaves from the
+	 * virtual address of its family */
+	for (size_t i = 0; i < sa->n_want_ts_r && !ret && v->n_route < CONF_MAX_TS; i++) {
+		const struct ike_ts *ts = &sa->want_ts_r[i];
+		int family = ts->type == IKE_TS_IPV6_ADDR_RANGE ? AF_INET6 : AF_INET;
+		size_t k;
+
+		for (k = 0; k < v->n_addr && v->addr[k].family != family; k++)
+			;
+		if (k == v->n_addr)
+			continue;
+		ret = vip_route(true, ts, &v->addr[k], &sa->remote, err, errlen);
+		if (ret == -EINVAL) {	/* a range: no route for it, say so */
+			log_warn("%s: no route for a remote selector: %s", sa->name, err);
+			ret = 0;
+		} else if (!ret) {
+			v->route[v->n_route] = *ts;
+			v->route_src[v->n_route++] = v->addr[k];
+		}
+	}
+	if (ret) {
+		vip_undo(v);
+		free(v);
+		return ret;
+	}
+	v->next = vip_list;
+	vip_list = v;
+	return 0;
+}
+
+static void op_vip_remove(void *arg, const struct ike_sa *sa)
+{
+	for (struct vip_inst **pp = &vip_list; *pp; pp = &(*pp)->next) {
+		struct vip_inst *v = *pp;
+
+		if (!sa->n_vips || v->addr[0].family != sa->vips[0].family ||
+		    memcmp(v->addr[0].addr, sa->vips[0].addr, 16))
+			continue;
+		*pp = v->next;
+		vip_undo(v);
+		free(v);
+		log_info("%s: virtual address removed", sa->name);
 		return;
 	}
 }
@@ -522,6 +627,7 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 	struct ike_ops ops = {
 		.send = op_send, .route = op_route, .spi_alloc = op_spi_alloc,
 		.child_install = op_child_install, .child_remove = op_child_remove,
+		.vip_install = op_vip_install, .vip_remove = op_vip_remove,
 	};
 	struct kernel_event_ops kops = { .acquire = on_acquire, .expire = on_expire };
 	struct sigaction sa = { .sa_handler = on_signal };

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <openssl/crypto.h>
+#include "cp.h"
 #include "exchange.h"
 #include "proposal.h"
 #include "ts.h"
@@ -354,6 +355,7 @@ int auth_start(struct ike_sa *sa)
 	ike_put_auth(&w, &auth);
 	if (!has_other_sa(sa))
 		ike_put_notify_simple(&w, IKE_N_INITIAL_CONTACT, NULL, 0);
+	cp_put_request(sa, &w);
 	if (sa->first_spi_in) {
 		if (conn->mode == CONF_MODE_TRANSPORT)
 			ike_put_notify_simple(&w, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
@@ -534,9 +536,10 @@ void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t m
 	const struct conf_conn *conn;
 	struct ike_id idi, idr;
 	struct ike_auth auth;
-	struct child_sa *c;
+	struct child_sa *c = NULL;
 	struct ike_wbuf w;
 	size_t id_len, auth_len;
+	uint16_t cp_err;
 	char ids[300], why[300];
 
 	if (!p_idi || !p_auth || ike_parse_id(p_idi->body, &idi) ||
@@ -578,8 +581,12 @@ void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t m
 	put_certs(sa, &w);
 	auth.data = IKE_BUF(auth_data, auth_len);
 	ike_put_auth(&w, &auth);
-	c = child_respond(sa, m, &w, IKE_BUF(sa->ni, sa->ni_len), IKE_BUF(sa->nr, sa->nr_len),
-			  false);
+	cp_err = cp_respond(sa, m, &w);
+	if (cp_err)	/* §3.15.4: the IKE SA stands, without a Child SA */
+		ike_put_notify_simple(&w, cp_err, NULL, 0);
+	else
+		c = child_respond(sa, m, &w, IKE_BUF(sa->ni, sa->ni_len),
+				  IKE_BUF(sa->nr, sa->nr_len), false);
 	if (ike_sa_send_response(sa, IKE_AUTH, mid, &w)) {
 		if (c)
 			child_free(c);
@@ -633,6 +640,10 @@ void auth_process_response(struct ike_sa *sa, const struct ike_msg *m)
 	sa_info(sa, "IKE SA established with %s, peer '%s'",
 		ike_addr_str(&sa->remote, true, (char[64]){ 0 }, 64),
 		id_str(idr.type, idr.data, ids, sizeof(ids)));
+	if (!cp_process_reply(sa, m)) {
+		ike_sa_delete(sa);
+		return;
+	}
 
 	if (!p_sa || !p_tsi || !p_tsr) {
 		if (sa->first_spi_in)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include "cp.h"
 #include "exchange.h"
 #include "proposal.h"
 #include "ts.h"
@@ -230,6 +231,7 @@ static void move_children(struct ike_sa *from, struct ike_sa *to)
 		from->children = c->next;
 		ike_sa_add_child(to, c);
 	}
+	cp_move(from, to);
 	from->rekeyed = true;
 	from->rekeyed_ms = from->ctx->now_ms;
 	from->successor_uid = to->uid;

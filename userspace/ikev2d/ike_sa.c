@@ -11,7 +11,9 @@
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include "cp.h"
 #include "exchange.h"
+#include "pool.h"
 #include "proposal.h"
 #include "ts.h"
 
@@ -182,6 +184,7 @@ static void ike_sa_free(struct ike_sa *sa)
 			sa->ctx->ops.child_remove(sa->ctx->ops.arg, sa, c);
 		child_free(c);
 	}
+	cp_release(sa);
 	if (sa->state == IKE_SA_INIT_DONE)
 		sa->ctx->half_open--;
 	ike_dh_free(sa->dh);
@@ -206,6 +209,13 @@ void ike_ctx_free(struct ike_ctx *ctx)
 	while ((sa = ctx->sas)) {
 		ctx->sas = sa->next;
 		ike_sa_free(sa);
+	}
+	while (ctx->pools) {
+		struct ike_pool *p = ctx->pools;
+
+		ctx->pools = p->next;
+		pool_free(p);
+		free(p);
 	}
 	OPENSSL_cleanse(ctx->cookie_secret, sizeof(ctx->cookie_secret));
 }
@@ -1064,6 +1074,12 @@ size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len)
 		}
 		if (sa->state == IKE_SA_ESTABLISHED)
 			APPEND(" established %lds ago", (long)(now - sa->established));
+		for (size_t i = 0; i < sa->n_vips; i++) {	/* CP: the inner addresses */
+			char a[INET6_ADDRSTRLEN];
+
+			inet_ntop(sa->vips[i].family, sa->vips[i].addr, a, sizeof(a));
+			APPEND("%s%s", i ? "," : " vips ", a);
+		}
 		APPEND("\n");
 		for (struct child_sa *c = sa->children; c; c = c->next) {
 			char ts[128];

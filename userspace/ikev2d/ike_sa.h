@@ -31,6 +31,8 @@
 #define IKE_PORT 500
 #define IKE_NATT_PORT 4500
 #define IKE_MAX_CHILD_DEL 16
+#define IKE_MAX_VIPS 2		/* one per family */
+#define IKE_MAX_DNS 4
 
 /* An address with its UDP port. */
 typedef union {
@@ -118,6 +120,7 @@ struct ike_rekey {
 };
 
 struct ike_ctx;
+struct ike_pool;
 
 /* One message as sent: a datagram, or its RFC 7383 fragments back to back. */
 struct ike_packets {
@@ -200,6 +203,15 @@ struct ike_sa {
 	bool rekeyed;			/* replaced by a new IKE SA: only its Delete is left */
 	uint64_t rekeyed_ms;
 	unsigned int successor_uid;	/* the new IKE SA, which has the Child SAs now */
+
+	/* Configuration payload (cp.c): the inner addresses of the peer (the
+	 * gateway's leases) or ours (what the gateway gave us) */
+	struct conf_addr vips[IKE_MAX_VIPS];
+	size_t n_vips;
+	bool vips_leased;		/* gateway: from our pools */
+	bool vips_installed;		/* client: on our interface (ops.vip_install) */
+	struct conf_addr dns[IKE_MAX_DNS];
+	size_t n_dns;
 };
 
 /* How the state machine reaches the world; see daemon.c and the tests. */
@@ -219,6 +231,11 @@ struct ike_ops {
 	/* The source address for a destination (optional; NAT-D needs it when
 	 * the connection leaves local open). */
 	int (*route)(void *arg, const ike_sockaddr *remote, ike_sockaddr *local);
+	/* Client: put the virtual addresses sa->vips on an interface, with
+	 * routes that make them the source towards the peer's side; take them
+	 * off again (both optional). */
+	int (*vip_install)(void *arg, const struct ike_sa *sa, char *err, size_t errlen);
+	void (*vip_remove)(void *arg, const struct ike_sa *sa);
 };
 
 struct ike_ctx {
@@ -243,6 +260,7 @@ struct ike_ctx {
 	struct ike_frag_limits frag_limits;	/* RFC 7383 reassembly */
 	unsigned int next_uid;
 	uint32_t next_reqid;
+	struct ike_pool *pools;		/* address pools with their leases (pool.h) */
 };
 
 void ike_ctx_init(struct ike_ctx *ctx, const struct config *cfg, const struct ike_ops *ops);

@@ -14,6 +14,7 @@
 #include <netlink/msg.h>
 #include <netlink/genl/genl.h>
 #include "kernel.h"
+#include "nfsec_policy.h"
 #include "log.h"
 
 struct kernel {
@@ -324,6 +325,62 @@ int kernel_policy_del(struct kernel *k, uint32_t id, struct nfsec_nl_err *err)
 		return too_big(msg, err);
 	nla_nest_end(msg, nest);
 	return run(k, msg, NULL, NULL, err);
+}
+
+/* ---- the SPD as a whole (Name templates, per-client entries) ---- */
+
+struct dump_ctx {
+	int (*cb)(void *arg, const struct nfsec_policy *p);
+	void (*restart)(void *arg);
+	void *arg;
+};
+
+static void dump_restart(void *arg)
+{
+	struct dump_ctx *dc = arg;
+
+	if (dc->restart)
+		dc->restart(dc->arg);
+}
+
+static int dump_reply(const struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct dump_ctx *dc = arg;
+	struct nfsec_policy p;
+
+	if (!tb[NFSEC_A_POLICY] || nfsec_policy_parse_nl(tb[NFSEC_A_POLICY], &p))
+		return 0;
+	return dc->cb(dc->arg, &p);
+}
+
+int kernel_policy_dump(struct kernel *k, int (*cb)(void *arg, const struct nfsec_policy *p),
+		       void (*restart)(void *arg), void *arg, struct nfsec_nl_err *err)
+{
+	struct nl_msg *msg = nfsec_nl_msg_new(k->req, NFSEC_CMD_POLICY_GET, NLM_F_DUMP, 0);
+	struct dump_ctx dc = { .cb = cb, .restart = restart, .arg = arg };
+	int ret;
+
+	if (!msg) {
+		err->error = -ENOMEM;
+		strcpy(err->msg, "out of memory");
+		return -ENOMEM;
+	}
+	ret = nfsec_nl_dump(k->req, msg, dump_reply, dump_restart, &dc, err);
+	nlmsg_free(msg);
+	return ret;
+}
+
+int kernel_policy_add_full(struct kernel *k, const struct nfsec_policy *p, uint32_t *id,
+			   struct nfsec_nl_err *err)
+{
+	struct nl_msg *msg = new_msg(k, NFSEC_CMD_POLICY_NEW, err);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nfsec_policy_put(msg, NFSEC_A_POLICY, p))
+		return too_big(msg, err);
+	*id = 0;
+	return run(k, msg, policy_reply, id, err);
 }
 
 /* ---- events ---- */

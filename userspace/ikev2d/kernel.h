@@ -90,5 +90,12 @@ int kernel_sa_del(struct kernel *k, uint32_t spi, int family, const uint8_t *dst
 int kernel_policy_add(struct kernel *k, const struct kernel_policy *p, uint32_t *id,
 		      struct nfsec_nl_err *err);
 int kernel_policy_del(struct kernel *k, uint32_t id, struct nfsec_nl_err *err);
+/* Every policy of the SPD (restart: the dump starts over, forget what cb
+ * collected); any policy, as struct nfsec_policy describes it. */
+struct nfsec_policy;
+int kernel_policy_dump(struct kernel *k, int (*cb)(void *arg, const struct nfsec_policy *p),
+		       void (*restart)(void *arg), void *arg, struct nfsec_nl_err *err);
+int kernel_policy_add_full(struct kernel *k, const struct nfsec_policy *p, uint32_t *id,
+			   struct nfsec_nl_err *err);
 
 #endif

@@ -396,6 +396,89 @@ static void test_errors_incomplete(void **state)
 		    "t.conf:3: conn 'x': local and remote are of different address families");
 }
 
+/* The road-warrior example of ikev2d.conf(5): a gateway with pools, a
+ * client asking for addresses. */
+static const char rw_gateway[] =
+	"conn rw {\n"
+	"    local 192.0.2.1 ; remote %any\n"
+	"    local-id vpn.company.com\n"
+	"    auth psk ; psk \"road warriors\"\n"
+	"    local-ts 10.1.0.0/24 fd00:1::/64\n"
+	"    pool 10.99.0.0/24 fd00:99::/120\n"
+	"    dns 10.1.0.53 fd00:1::53\n"
+	"}\n";
+static const char rw_client[] =
+	"conn vpn {\n"
+	"    local 198.51.100.7 ; remote 192.0.2.1\n"
+	"    local-id alice@company.com ; remote-id vpn.company.com\n"
+	"    auth psk ; psk \"road warriors\"\n"
+	"    remote-ts 10.1.0.0/24\n"
+	"    vips 0.0.0.0 :: ; start start\n"
+	"}\n";
+
+static void test_virtual_addresses(void **state)
+{
+	struct config cfg = parse_ok(rw_gateway);
+	const struct conf_conn *c = &cfg.conns[0];
+
+	assert_int_equal(c->n_pools, 2);
+	assert_string_equal(c->pools[0], "10.99.0.0/24");
+	assert_string_equal(c->pools[1], "fd00:99::/120");
+	assert_int_equal(c->n_dns, 2);
+	assert_int_equal(c->dns[0].family, AF_INET);
+	assert_hex_equal(c->dns[0].addr, 4, "0a010035");
+	assert_int_equal(c->dns[1].family, AF_INET6);
+	assert_int_equal(c->n_vips, 0);
+	assert_string_equal(c->vip_interface, "");
+	config_free(&cfg);
+
+	cfg = parse_ok(rw_client);
+	c = &cfg.conns[0];
+	assert_int_equal(c->n_pools, 0);
+	assert_int_equal(c->n_vips, 2);
+	assert_int_equal(c->vips[0].family, AF_INET);
+	assert_hex_equal(c->vips[0].addr, 4, "00000000");
+	assert_int_equal(c->vips[1].family, AF_INET6);
+	assert_string_equal(c->vip_interface, "lo");	/* the default */
+	config_free(&cfg);
+
+	cfg = parse_ok(BASE " vips 10.99.0.7\n vip-interface dummy0\n}\n");
+	assert_hex_equal(cfg.conns[0].vips[0].addr, 4, "0a630007");
+	assert_string_equal(cfg.conns[0].vip_interface, "dummy0");
+	config_free(&cfg);
+	cfg = parse_ok(BASE " pool 10.99.0.5-10.99.0.9, 10.98.0.0/24\n}\n");
+	assert_int_equal(cfg.conns[0].n_pools, 2);
+	assert_string_equal(cfg.conns[0].pools[0], "10.99.0.5-10.99.0.9");
+	config_free(&cfg);
+}
+
+static void test_errors_virtual_addresses(void **state)
+{
+	check_error(BASE " pool 10.99.0.0/33\n}\n",
+		    "t.conf:4: pool: '10.99.0.0/33': not an address prefix or range");
+	check_error(BASE " pool 10.0.0.0/8\n}\n",
+		    "t.conf:4: pool: '10.0.0.0/8': more than 2^20 addresses");
+	check_error(BASE " pool 1 2 3 4 5\n}\n", "t.conf:4: pool: at most 4 values");
+	check_error(BASE " dns dns.example\n}\n",
+		    "t.conf:4: dns: 'dns.example' is not an IP address");
+	check_error(BASE " vips %any\n}\n", "t.conf:4: vips: '%any' is not an IP address");
+	check_error(BASE " vips 0.0.0.0 10.0.0.1\n}\n",
+		    "t.conf:4: vips: one address per family");
+	check_error(BASE " vip-interface a/b\n}\n",
+		    "t.conf:4: vip-interface: 'a/b' is not an interface name");
+	check_error(BASE " vip-interface an-interface-name-too-long\n}\n",
+		    "t.conf:4: vip-interface: 'an-interface-name-too-long' is not an interface name");
+	check_error(BASE " pool 10.99.0.0/24\n vips 0.0.0.0\n}\n",
+		    "t.conf:5: conn 'x': vips (a client) and pool (a gateway) exclude each other");
+	check_error(BASE " dns 10.1.0.53\n}\n", "t.conf:4: conn 'x': dns needs pool");
+	check_error(BASE " vip-interface lo\n}\n",
+		    "t.conf:4: conn 'x': vip-interface needs vips");
+	check_error(BASE " vips 0.0.0.0\n mode transport\n}\n",
+		    "t.conf:5: conn 'x': virtual addresses need mode tunnel");
+	check_error(BASE " vips 0.0.0.0\n start trap\n}\n",
+		    "t.conf:5: conn 'x': vips needs start start or none, not trap");
+}
+
 static void test_load(void **state)
 {
 	char *path = write_tmp(site_a), err[256], want[300];
@@ -422,6 +505,8 @@ int main(void)
 		cmocka_unit_test(test_errors_syntax),
 		cmocka_unit_test(test_errors_keywords),
 		cmocka_unit_test(test_errors_incomplete),
+		cmocka_unit_test(test_virtual_addresses),
+		cmocka_unit_test(test_errors_virtual_addresses),
 		cmocka_unit_test(test_load),
 	};
 

@@ -14,6 +14,7 @@
 #include "test_certs.h"
 #include "exchange.h"
 #include "config.h"
+#include "pool.h"
 #include "ts.h"
 
 struct peer {
@@ -1503,6 +1504,143 @@ static void test_rekey_crossing(void **state)
  * gets a new Child SA with the old one's reqid; PFS the responder is not
  * configured for and an IKE SA rekey without KE are refused, the IKE SA
  * stays. */
+/* ---- virtual addresses (CP, RFC 7296 §3.15) ---- */
+
+static const char conf_rw_client[] =
+	"conn t {\n"
+	"  local 192.0.2.1 ; remote 192.0.2.2\n"
+	"  local-id %s ; remote-id vpn.company.com\n"
+	"  auth psk ; psk \"test secret\"\n"
+	"  ike aes128gcm16-prfsha256-x25519 ; esp aes128gcm16\n"
+	"  remote-ts 10.1.0.0/24 ; vips 0.0.0.0 ; start start ; dpd 0\n"
+	"}\n";
+static const char conf_rw_gateway[] =
+	"conn t {\n"
+	"  local 192.0.2.2 ; remote %%any\n"
+	"  local-id vpn.company.com\n"
+	"  auth psk ; psk \"test secret\"\n"
+	"  ike aes128gcm16-prfsha256-x25519 ; esp aes128gcm16\n"
+	"  local-ts 10.1.0.0/24 ; pool %s ; dns 10.1.0.53 ; dpd 0\n"
+	"}\n";
+
+static unsigned int vip_installs, vip_removes;
+
+static int t_vip_install(void *arg, const struct ike_sa *sa, char *err, size_t errlen)
+{
+	vip_installs++;
+	return 0;
+}
+
+static void t_vip_remove(void *arg, const struct ike_sa *sa)
+{
+	vip_removes++;
+}
+
+static void setup_rw(const char *client_id, const char *pool)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), conf_rw_client, client_id);
+	peer_init(&A, text, "192.0.2.1");
+	A.ctx.ops.vip_install = t_vip_install;
+	A.ctx.ops.vip_remove = t_vip_remove;
+	snprintf(text, sizeof(text), conf_rw_gateway, pool);
+	peer_init(&B, text, "192.0.2.2");
+	peers[0] = &A;
+	peers[1] = &B;
+	q_head = q_tail = 0;
+	vip_installs = vip_removes = 0;
+}
+
+static void assert_ts_host(const struct ike_ts *ts, const char *addr)
+{
+	uint8_t a[4];
+
+	inet_pton(AF_INET, addr, a);
+	assert_int_equal(ts->type, IKE_TS_IPV4_ADDR_RANGE);
+	assert_memory_equal(ts->start, a, 4);
+	assert_memory_equal(ts->end, a, 4);
+}
+
+static void test_vip_assigned_and_released(void **state)
+{
+	struct ike_sa *a, *b;
+	uint8_t want[4];
+
+	setup_rw("alice@company.com", "10.99.0.0/24");
+	establish(&a, &b);
+	inet_pton(AF_INET, "10.99.0.1", want);
+	assert_int_equal(a->n_vips, 1);
+	assert_memory_equal(a->vips[0].addr, want, 4);
+	assert_true(a->vips_installed);
+	assert_int_equal(a->n_dns, 1);
+	assert_hex_equal(a->dns[0].addr, 4, "0a010035");
+	assert_int_equal(b->n_vips, 1);
+	assert_true(b->vips_leased);
+	assert_int_equal(vip_installs, 1);
+	/* the client's side of the Child SA is narrowed to its address */
+	assert_int_equal(a->children->n_ts_l, 1);
+	assert_ts_host(&a->children->ts_l[0], "10.99.0.1");
+	assert_ts_host(&b->children->ts_r[0], "10.99.0.1");
+	assert_int_equal(B.ctx.pools->size, 254);
+	assert_int_equal(pool_online(B.ctx.pools), 1);
+
+	/* rekeyed IKE SA (by the gateway) keeps the lease and the address */
+	ike_sa_rekey(b);
+	run();
+	assert_settled(&a, &b);
+	assert_int_equal(a->n_vips, 1);
+	assert_int_equal(b->n_vips, 1);
+	assert_int_equal(pool_online(B.ctx.pools), 1);
+	assert_int_equal(vip_removes, 0);
+	/* a Child SA rekey by the gateway keeps the client's selector */
+	ike_sa_rekey_child(b, b->children);
+	run();
+	assert_settled(&a, &b);
+	assert_ts_host(&a->children->ts_l[0], "10.99.0.1");
+
+	/* down: the address goes off the client, the lease back to the pool */
+	assert_int_equal(ike_terminate(&A.ctx, "t"), 1);
+	run();
+	ike_tick(&A.ctx);
+	ike_tick(&B.ctx);
+	assert_null(live_sa(&A));
+	assert_null(live_sa(&B));
+	assert_int_equal(vip_removes, 1);
+	assert_int_equal(pool_online(B.ctx.pools), 0);
+
+	/* up again: the same address */
+	establish(&a, &b);
+	assert_memory_equal(a->vips[0].addr, want, 4);
+	assert_int_equal(pool_online(B.ctx.pools), 1);
+}
+
+static void test_vip_pool_exhausted(void **state)
+{
+	struct ike_sa *a, *b;
+
+	/* one address, taken by someone else */
+	setup_rw("alice@company.com", "10.99.0.9");
+	establish(&a, &b);
+	ike_ctx_free(&A.ctx);
+	config_free(&A.cfg);
+	{
+		char text[1024];
+
+		snprintf(text, sizeof(text), conf_rw_client, "bob@company.com");
+		peer_init(&A, text, "192.0.2.1");
+	}
+	a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	assert_non_null(a);
+	run();
+	/* INTERNAL_ADDRESS_FAILURE: no Child SA, bob's client gives up */
+	assert_int_equal(B.installed, 1);
+	assert_int_equal(A.installed, 0);
+	advance(100);
+	ike_tick(&A.ctx);
+	assert_null(live_sa(&A));
+}
+
 static void test_create_child_rekey(void **state)
 {
 	struct ike_proposal props[CONF_MAX_PROPOSALS];
@@ -1582,6 +1720,8 @@ int main(void)
 		cmocka_unit_test(test_retransmit_timeouts),
 		cmocka_unit_test_teardown(test_cookie_compute, teardown),
 		cmocka_unit_test_teardown(test_establish_gcm_x25519, teardown),
+		cmocka_unit_test_teardown(test_vip_assigned_and_released, teardown),
+		cmocka_unit_test_teardown(test_vip_pool_exhausted, teardown),
 		cmocka_unit_test_teardown(test_establish_cbc_modp2048_transport, teardown),
 		cmocka_unit_test_teardown(test_transport_refused_is_tunnel, teardown),
 		cmocka_unit_test_teardown(test_invalid_ke, teardown),

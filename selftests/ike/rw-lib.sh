@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Road-warrior helpers for the IKE selftests, sourced after ike-lib.sh.
+#
+# Sourcing it checks for ikev2d, socat and jq and makes $top, the test's
+# directory (removed on exit).
+#
+#   rw_server TOP          b serves TOP/blob (256 KiB, SHA-256 in $want) on
+#                          TCP 8080 and the address it sees on 8081
+#   rw_fetch NS [SRC]      SHA-256 of the blob fetched from NS (bound to SRC)
+#   rw_peer NS [SRC]       the address the server sees for NS
+#   rw_gateway TOP         a - r - b of topo_router plus client c (10.3.0.2 -
+#                          10.3.0.1); r: nfsec with the design deck's SPD
+#                          (company.com Name templates) and an ikev2d
+#                          gateway conf in $G (pool 10.99.0.0/24, PSK $PSK)
+#   gw_policies            the gateway's SPD listing
+#   lists_policy / no_policy TEXT   it has / has no line with TEXT
+#   gw_sas                 how many SAs the gateway's SAD holds
+
+command -v ikev2d >/dev/null || skip "ikev2d is not installed"
+command -v socat >/dev/null || skip "socat is not installed"
+command -v jq >/dev/null || skip "jq is not installed"
+
+PSK="company road warriors"
+# the test's files
+top=$(mktemp -d /tmp/ike.XXXXXX)
+_rw_bg=()
+on_exit 'for p in "${_rw_bg[@]}"; do kill $p; done; rm -rf "$top"'
+
+rw_server() {
+	head -c 262144 /dev/urandom > "$1/blob"
+	want=$(sha256sum < "$1/blob" | cut -d' ' -f1)
+	ip netns exec b socat TCP4-LISTEN:8080,fork,reuseaddr OPEN:"$1/blob" &
+	_rw_bg+=($!)
+	ip netns exec b socat TCP4-LISTEN:8081,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' &
+	_rw_bg+=($!)
+	wait_for 10 sh -c "ip netns exec b ss -Hltn 'sport = :8081' | grep -q ."
+}
+
+rw_fetch() {
+	n "$1" timeout 60 socat -u TCP4:10.2.0.2:8080,connect-timeout=10${2:+,bind=$2} - |
+		sha256sum | cut -d' ' -f1
+}
+
+rw_peer() { n "$1" timeout 20 socat -u TCP4:10.2.0.2:8081,connect-timeout=10${2:+,bind=$2} -; }
+
+rw_gateway() {
+	local top=$1
+	topo_router
+	host_add c
+	link_add c r
+	addr_add c eth-r 10.3.0.2/24
+	addr_add r eth-c 10.3.0.1/24
+	n c ip route add default via 10.3.0.1
+	# The gateway routes the pool somewhere: nfsec tunnels after routing.
+	n r ip route add 10.99.0.0/24 via 10.1.0.2
+	nfsec_load
+	# The gateway's SPD, the deck's tables: BYPASS IKE, PROTECT company.com
+	# (templates: Name, PFP, no tunnel endpoints), DISCARD the rest.
+	cat > "$top/spd.conf" <<'EOF'
+dir in  proto udp dport 500  priority 100 action bypass
+dir out proto udp sport 500  priority 100 action bypass
+dir in  proto udp dport 4500 priority 100 action bypass
+dir out proto udp sport 4500 priority 100 action bypass
+dir in  src 10.99.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel
+dir fwd src 10.99.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel
+dir out dst 10.99.0.0/24 name company.com pfp dst priority 200 action protect ipsec esp mode tunnel
+dir fwd src 10.2.0.0/24 dst 10.99.0.0/24 priority 300 action bypass
+dir out src 10.99.0.0/24 dst 10.2.0.0/24 priority 300 action bypass
+# the gateway's ICMP errors to the trusted side (fragmentation needed: the
+# tunnel's MTU is smaller, path MTU discovery must work)
+dir out dst 10.2.0.0/24 proto icmp priority 300 action bypass
+dir in  priority 1000 action discard
+dir fwd priority 1000 action discard
+dir out priority 1000 action discard
+EOF
+	n r ipsecctl -f "$top/spd.conf"
+	G=$top/gw
+	mkdir -p "$G"
+	cat > "$G/ikev2d.conf" <<EOF
+conn rw {
+    local %any ; remote %any
+    local-id vpn.company.com
+    auth psk ; psk "$PSK"
+    local-ts 10.2.0.0/24
+    pool 10.99.0.0/24 ; dns 10.2.0.53
+    dpd 10
+}
+EOF
+}
+
+gw_policies() { n r ipsecctl policy list; }
+lists_policy() { gw_policies | grep -q "$1"; }
+no_policy() { ! gw_policies | grep -q "$1"; }
+gw_sas() { n r ipsecctl -j sa list | jq -s length; }
