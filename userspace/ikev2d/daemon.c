@@ -264,6 +264,62 @@ static void op_child_remove(void *arg, const struct ike_sa *sa, const struct chi
 	}
 }
 
+static int op_keepalive(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote)
+{
+	struct daemon *d = arg;
+
+	return net_keepalive(&d->net, local, remote);
+}
+
+static struct installed *find_installed(struct daemon *d, const struct child_sa *c)
+{
+	for (struct installed *in = d->inst; in; in = in->next)
+		if (in->spi_in == c->spi_in && in->spi_out == c->spi_out)
+			return in;
+	return NULL;
+}
+
+/* One SA of a Child SA to the IKE SA's new endpoints, in place: SPI, keys,
+ * sequence numbers and replay window stay (NFSEC_CMD_SA_UPDATE). */
+static void move_sa(struct daemon *d, const struct ike_sa *sa, const struct child_sa *c,
+		    bool in, const uint8_t *dst)
+{
+	struct nfsec_nl_err err = { 0 };
+	struct kernel_sa ks;
+	char why[300];
+	int ret;
+
+	fill_sa(&ks, sa, c, in);
+	ret = kernel_sa_update(d->kernel, ks.spi, sa->local.sa.sa_family, dst, &ks, &err);
+	OPENSSL_cleanse(&ks, sizeof(ks));
+	if (ret)
+		log_warn("%s: cannot move SA %08x to the new endpoints: %s", sa->name,
+			 in ? c->spi_in : c->spi_out, nl_reason(ret, &err, why, sizeof(why)));
+}
+
+static void op_endpoints_changed(void *arg, const struct ike_sa *sa, const ike_sockaddr *old_local,
+				 const ike_sockaddr *old_remote)
+{
+	struct daemon *d = arg;
+
+	if (!d->kernel)
+		return;
+	for (const struct child_sa *c = sa->children; c; c = c->next) {
+		struct installed *in = c->installed ? find_installed(d, c) : NULL;
+
+		if (!in)
+			continue;
+		move_sa(d, sa, c, true, in->local);
+		move_sa(d, sa, c, false, in->remote);
+		/* The policies keep the old tunnel endpoints: nfsec's output
+		 * takes the outer header from the SA. */
+		ike_addr_copy(&sa->local, in->local);
+		ike_addr_copy(&sa->remote, in->remote);
+		log_info("%s: Child SA %08x/%08x follows the peer", sa->name, c->spi_in,
+			 c->spi_out);
+	}
+}
+
 /* ---- kernel events ---- */
 
 static const struct conf_conn *conn_for_acquire(struct daemon *d, const struct kernel_acquire *a)
@@ -522,6 +578,7 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 	struct ike_ops ops = {
 		.send = op_send, .route = op_route, .spi_alloc = op_spi_alloc,
 		.child_install = op_child_install, .child_remove = op_child_remove,
+		.keepalive = op_keepalive, .endpoints_changed = op_endpoints_changed,
 	};
 	struct kernel_event_ops kops = { .acquire = on_acquire, .expire = on_expire };
 	struct sigaction sa = { .sa_handler = on_signal };

@@ -138,6 +138,7 @@ struct ike_sa {
 	uint8_t spi_i[8], spi_r[8];
 	ike_sockaddr local, remote;
 	bool nat_local, nat_remote;	/* NAT-D results */
+	uint64_t keepalive_ms;		/* next NAT keepalive (behind a NAT), 0: none yet */
 
 	/* IKE_SA_INIT */
 	struct ike_dh *dh;
@@ -214,6 +215,14 @@ struct ike_ops {
 	int (*child_install)(void *arg, const struct ike_sa *sa, const struct child_sa *c,
 			     char *err, size_t errlen);
 	void (*child_remove)(void *arg, const struct ike_sa *sa, const struct child_sa *c);
+	/* Send a NAT keepalive (RFC 3948 §2.3: one 0xff byte, no non-ESP
+	 * marker) from local to remote (optional). */
+	int (*keepalive)(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote);
+	/* The IKE SA's endpoints moved (a NAT mapping change, §2.23) from
+	 * old_local/old_remote to sa->local/sa->remote: move its installed
+	 * Child SAs too (optional). */
+	void (*endpoints_changed)(void *arg, const struct ike_sa *sa, const ike_sockaddr *old_local,
+				  const ike_sockaddr *old_remote);
 	/* An IKE SA changed state (optional). */
 	void (*sa_event)(void *arg, const struct ike_sa *sa);
 	/* The source address for a destination (optional; NAT-D needs it when
