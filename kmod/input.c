@@ -131,9 +131,12 @@ unsigned int nfsec_input(struct nfsec_net *nn, struct sk_buff *skb,
 
 /*
  * LOCAL_IN, a UDP datagram to one of nfsec's ESP-in-UDP ports (RFC 3948;
- * under RCU, BHs off): ESP goes to its SA here, before the SPD, which would
- * take it for clear-text UDP; IKE (the non-ESP marker) goes on to the SPD
- * and the socket; a NAT keepalive is eaten. NF_ACCEPT, NF_STOLEN or NF_DROP.
+ * under RCU, BHs off): ESP for one of nfsec's SAs goes to it here, before
+ * the SPD, which would take it for clear-text UDP; IKE (the non-ESP marker)
+ * goes on to the SPD and the socket; a NAT keepalive is eaten. ESP with an
+ * SPI nfsec does not know goes on to the socket too, as ESP in IP goes on to
+ * the SPD: on a port nfsec adopted (encap.c) its owner may be XFRM's, and
+ * nfsec's own socket counts and drops it. NF_ACCEPT, NF_STOLEN or NF_DROP.
  */
 unsigned int nfsec_input_udp(struct nfsec_net *nn, struct sk_buff *skb,
 			     const struct nfsec_tuple *t, unsigned int thoff)
@@ -154,16 +157,15 @@ unsigned int nfsec_input_udp(struct nfsec_net *nn, struct sk_buff *skb,
 		nfsec_stats_drop(nn->stats, NFSEC_DROP_MALFORMED);
 		return NF_DROP;
 	}
+	/* The ESP header follows the UDP header. */
+	esp.proto = IPPROTO_ESP;
+	sa = nfsec_input_lookup(nn, skb, &esp, thoff + sizeof(struct udphdr));
+	if (!sa)
+		return NF_ACCEPT;
 	/* Now ESP in IP, the ESP header where the UDP header was. */
 	if (nfsec_encap_strip(skb)) {
+		nfsec_sa_put(sa);
 		nfsec_stats_drop(nn->stats, NFSEC_DROP_MALFORMED);
-		return NF_DROP;
-	}
-	esp.proto = IPPROTO_ESP;
-	sa = nfsec_input_lookup(nn, skb, &esp, thoff);
-	if (!sa) {
-		/* No one else takes ESP from nfsec's UDP port. */
-		nfsec_stats_drop(nn->stats, NFSEC_DROP_NO_SA);
 		return NF_DROP;
 	}
 	nfsec_input_sa(nn, sa, skb, thoff);
