@@ -30,8 +30,57 @@
 #include "device.h"
 #include "encap.h"
 #include "esp.h"
+#include "netlink_sa.h"
 #include "nf_hooks.h"
 #include "sad.h"
+
+/*
+ * Where an ESP-in-UDP packet came from, kept in skb->cb from LOCAL_IN (the
+ * packet is nfsec's from there) until its SA has authenticated it. The
+ * transforms keep nothing in skb->cb.
+ */
+struct nfsec_input_cb {
+	union nfsec_addr saddr;
+	__be16 sport;
+	bool encap;
+};
+
+static struct nfsec_input_cb *nfsec_input_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct nfsec_input_cb) > sizeof(skb->cb));
+	return (struct nfsec_input_cb *)skb->cb;
+}
+
+/*
+ * An authenticated ESP-in-UDP packet from another source address or port
+ * than the SA's path: the peer's NAT mapping changed. Tell the IKE daemon
+ * (at most once a second per SA), which moves the SAs if it agrees.
+ */
+static void nfsec_input_mapping(struct nfsec_net *nn, struct nfsec_sa *sa,
+				struct sk_buff *skb)
+{
+	const struct nfsec_input_cb *cb = nfsec_input_cb(skb);
+	const struct nfsec_sa_path *path;
+	unsigned long last, now = jiffies;
+	bool moved;
+
+	if (!cb->encap)
+		return;
+	rcu_read_lock();
+	path = rcu_dereference(sa->path);
+	moved = path->encap_dport && (cb->sport != path->encap_sport ||
+				      memcmp(&cb->saddr, &path->saddr,
+					     nfsec_alen(path->family)));
+	rcu_read_unlock();
+	if (!moved)
+		return;
+	last = READ_ONCE(sa->mapping_at);
+	if (last && time_before(now, last + HZ))
+		return;
+	if (cmpxchg(&sa->mapping_at, last, now ?: 1) != last)
+		return;
+	nfsec_genl_sa_mapping(nn, sa, &cb->saddr, cb->sport);
+}
 
 /* Does the decapsulated packet lie within what the SA was negotiated for? */
 static bool nfsec_input_selectors_ok(const struct nfsec_sa *sa,
@@ -72,6 +121,7 @@ static void nfsec_input_done(struct sk_buff *skb, struct nfsec_sa *sa,
 		kfree_skb(skb);
 		goto out;
 	}
+	nfsec_input_mapping(nn, sa, skb);
 	if (!nfsec_dev_rx(nn, skb))
 		nfsec_stats_drop(nn->stats, NFSEC_DROP_BACKLOG);
 out:
@@ -125,6 +175,7 @@ unsigned int nfsec_input(struct nfsec_net *nn, struct sk_buff *skb,
 	sa = nfsec_input_lookup(nn, skb, t, thoff);
 	if (!sa)
 		return NF_ACCEPT;
+	nfsec_input_cb(skb)->encap = false;
 	nfsec_input_sa(nn, sa, skb, thoff);
 	return NF_STOLEN;
 }
@@ -142,6 +193,7 @@ unsigned int nfsec_input_udp(struct nfsec_net *nn, struct sk_buff *skb,
 			     const struct nfsec_tuple *t, unsigned int thoff)
 {
 	struct nfsec_tuple esp = *t;
+	struct nfsec_input_cb *cb;
 	struct nfsec_sa *sa;
 
 	skb_set_transport_header(skb, thoff);
@@ -168,6 +220,14 @@ unsigned int nfsec_input_udp(struct nfsec_net *nn, struct sk_buff *skb,
 		nfsec_stats_drop(nn->stats, NFSEC_DROP_MALFORMED);
 		return NF_DROP;
 	}
+	cb = nfsec_input_cb(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->encap = true;
+	cb->sport = htons(t->sport);
+	if (t->family == AF_INET)
+		cb->saddr.a4 = t->src.ip;
+	else
+		cb->saddr.a6 = t->src.in6;
 	nfsec_input_sa(nn, sa, skb, thoff);
 	return NF_STOLEN;
 }
@@ -195,5 +255,7 @@ void nfsec_input_encap(struct net *net, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	/* The UDP header is gone: no mapping check on this rare path. */
+	nfsec_input_cb(skb)->encap = false;
 	nfsec_input_sa(nn, sa, skb, thoff);
 }

@@ -116,7 +116,8 @@ flush_all
 # daemon's): a small Python one holds it on b's port 4500. The outer
 # datagram meets b's inbound policy before the socket: an IKE daemon sets a
 # bypass socket policy, a global "allow" (before the tunnel's) does it here.
-n b python3 -c '
+# (ip netns exec, not n: $! must be Python itself, to be stopped below.)
+ip netns exec b python3 -c '
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_UDP, 100, 2)	# UDP_ENCAP, UDP_ENCAP_ESPINUDP
@@ -154,7 +155,7 @@ flush_all
 # b's XFRM socket again (the one above may have timed out under load)
 kill $xsock 2>/dev/null || true
 wait $xsock 2>/dev/null || true
-n b python3 -c '
+ip netns exec b python3 -c '
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_UDP, 100, 2)	# UDP_ENCAP, UDP_ENCAP_ESPINUDP

@@ -377,6 +377,29 @@ static void on_expire(void *arg, const struct kernel_expire *e)
 	ike_sa_delete_child(sa, c);
 }
 
+/* ESP from a new NAT mapping (RFC 3948): follow it like an IKE message. */
+static void on_mapping(void *arg, const struct kernel_mapping *m)
+{
+	struct daemon *d = arg;
+	struct child_sa *c;
+	struct ike_sa *sa = ike_sa_by_child_spi(&d->ctx, m->spi, &c);
+	ike_sockaddr remote;
+	char ra[64];
+
+	if (!sa || sa->state != IKE_SA_ESTABLISHED || m->family != sa->remote.sa.sa_family)
+		return;
+	memset(&remote, 0, sizeof(remote));
+	remote.sa.sa_family = (sa_family_t)m->family;
+	if (m->family == AF_INET6)
+		memcpy(&remote.sin6.sin6_addr, m->src, 16);
+	else
+		memcpy(&remote.sin.sin_addr, m->src, 4);
+	ike_addr_set_port(&remote, m->sport);
+	log_info("%s: ESP of Child SA %08x comes from %s now", sa->name, m->spi,
+		 ike_addr_str(&remote, true, ra, sizeof(ra)));
+	ike_sa_follow_peer(sa, &sa->local, &remote);
+}
+
 static void install_traps(struct daemon *d)
 {
 	uint32_t reqid = 0x10000;
@@ -580,7 +603,8 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 		.child_install = op_child_install, .child_remove = op_child_remove,
 		.keepalive = op_keepalive, .endpoints_changed = op_endpoints_changed,
 	};
-	struct kernel_event_ops kops = { .acquire = on_acquire, .expire = on_expire };
+	struct kernel_event_ops kops = { .acquire = on_acquire, .expire = on_expire,
+					 .mapping = on_mapping };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct daemon *d = calloc(1, sizeof(*d));
 	int ret;

@@ -697,14 +697,15 @@ static bool same_endpoint(const ike_sockaddr *a, const ike_sockaddr *b)
 
 /*
  * An authenticated new message (not a retransmission: those are answered
- * from the reply cache before this) came from remote to local. Before
+ * from the reply cache before this; or an ESP packet that passed its SA's
+ * checks, nfsec's MAPPING event) came from remote to local. Before
  * IKE_AUTH completes this is how the responder learns that the initiator
  * moved to port 4500. Afterwards, RFC 7296 §2.23: a host that is not behind
  * a NAT follows the peer's NAT mapping changes, and moves the Child SAs
  * with it; a host behind a NAT does not, as a single packet would then be
  * enough to break its SA.
  */
-static void follow_peer(struct ike_sa *sa, const ike_sockaddr *local, const ike_sockaddr *remote)
+void ike_sa_follow_peer(struct ike_sa *sa, const ike_sockaddr *local, const ike_sockaddr *remote)
 {
 	ike_sockaddr old_local = sa->local, old_remote = sa->remote;
 	char was[64], now[64];
@@ -903,7 +904,7 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 		}
 	}
 	sa->last_recv_ms = ctx->now_ms;
-	follow_peer(sa, local, remote);
+	ike_sa_follow_peer(sa, local, remote);
 	if (response)
 		process_response(sa, &m);
 	else

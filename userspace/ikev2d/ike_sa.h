@@ -265,6 +265,10 @@ void ike_ctx_reconfigure(struct ike_ctx *ctx, const struct config *cfg);
  * address and port it arrived on. */
 void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 		 const ike_sockaddr *local, const ike_sockaddr *remote);
+/* An authenticated new packet of the peer's came from remote to local:
+ * follow it as RFC 7296 §2.23 says (ike_receive() does this for IKE; the
+ * daemon for ESP, on nfsec's MAPPING events). */
+void ike_sa_follow_peer(struct ike_sa *sa, const ike_sockaddr *local, const ike_sockaddr *remote);
 /* Run the timers; returns when it wants to be called next (ms, monotonic). */
 uint64_t ike_tick(struct ike_ctx *ctx);
 

@@ -457,6 +457,28 @@ static void parse_expire(struct nlattr *nest, const struct kernel_event_ops *ops
 		ops->expire(ops->arg, &e);
 }
 
+static void parse_mapping(struct nlattr *nest, const struct kernel_event_ops *ops)
+{
+	struct nlattr *tb[NFSEC_MAPPING_A_MAX + 1], *sa[NFSEC_SA_A_MAX + 1];
+	struct kernel_mapping m;
+
+	memset(&m, 0, sizeof(m));
+	if (nla_parse_nested(tb, NFSEC_MAPPING_A_MAX, nest, NULL) || !tb[NFSEC_MAPPING_A_SA] ||
+	    !tb[NFSEC_MAPPING_A_SRC] || !tb[NFSEC_MAPPING_A_SPORT] ||
+	    nla_parse_nested(sa, NFSEC_SA_A_MAX, tb[NFSEC_MAPPING_A_SA], NULL) ||
+	    !sa[NFSEC_SA_A_SPI] || !sa[NFSEC_SA_A_FAMILY])
+		return;
+	m.spi = nla_get_u32(sa[NFSEC_SA_A_SPI]);
+	m.family = nla_get_u16(sa[NFSEC_SA_A_FAMILY]);
+	if ((m.family != AF_INET && m.family != AF_INET6) ||
+	    (size_t)nla_len(tb[NFSEC_MAPPING_A_SRC]) != alen(m.family))
+		return;
+	memcpy(m.src, nla_data(tb[NFSEC_MAPPING_A_SRC]), alen(m.family));
+	m.sport = nla_get_u16(tb[NFSEC_MAPPING_A_SPORT]);
+	if (ops->mapping)
+		ops->mapping(ops->arg, &m);
+}
+
 static int event_cb(const struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
 	const struct kernel_event_ops *ops = arg;
@@ -466,6 +488,8 @@ static int event_cb(const struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 		parse_acquire(tb[NFSEC_A_ACQUIRE], ops);
 	else if (g->cmd == NFSEC_CMD_EXPIRE && tb[NFSEC_A_EXPIRE])
 		parse_expire(tb[NFSEC_A_EXPIRE], ops);
+	else if (g->cmd == NFSEC_CMD_MAPPING && tb[NFSEC_A_MAPPING])
+		parse_mapping(tb[NFSEC_A_MAPPING], ops);
 	return 0;
 }
 

@@ -70,10 +70,19 @@ struct kernel_expire {
 	bool hard;
 };
 
+/* An inbound ESP-in-UDP SA's peer now sends from src, UDP port sport. */
+struct kernel_mapping {
+	uint32_t spi;
+	int family;
+	uint8_t src[16];
+	uint16_t sport;
+};
+
 struct kernel_event_ops {
 	void *arg;
 	void (*acquire)(void *arg, const struct kernel_acquire *a);
 	void (*expire)(void *arg, const struct kernel_expire *e);
+	void (*mapping)(void *arg, const struct kernel_mapping *m);
 };
 
 struct kernel *kernel_open(struct nfsec_nl_err *err);

@@ -718,6 +718,21 @@ static void test_nat_traversal(void **state)
 	assert_string_equal(ike_addr_str(&b->remote, true, ra, sizeof(ra)), "198.51.100.1:24500");
 	assert_int_equal(B.moves, 1);
 
+	/* ESP from yet another port (nfsec's MAPPING event, through the
+	 * daemon): the same rule, B moves, A never does */
+	{
+		ike_sockaddr r = b->remote;
+
+		ike_addr_set_port(&r, 34500);
+		ike_sa_follow_peer(b, &b->local, &r);
+		r = a->remote;
+		ike_addr_set_port(&r, 4501);
+		ike_sa_follow_peer(a, &a->local, &r);
+	}
+	assert_int_equal(B.moves, 2);
+	assert_string_equal(ike_addr_str(&b->remote, true, ra, sizeof(ra)), "198.51.100.1:34500");
+	assert_int_equal(A.moves, 0);
+
 	/* A is behind the NAT: a request of B's from elsewhere moves nothing */
 	nat.on = false;
 	b->tasks |= IKE_TASK_DPD;
