@@ -17,7 +17,8 @@
  *      nfsec0, a DISCARD still discards.
  *
  * The same path serves ESP in UDP (RFC 3948) once encap.c has turned it back
- * into ESP in IP.
+ * into ESP in IP; an authenticated packet from a new outer source there is
+ * reported to the IKE daemon as a NAT mapping change (NFSEC_CMD_MAPPING).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>

@@ -11,7 +11,7 @@
 #
 #  1. ikev2d <-> ikev2d: both detect the NAT, IKE floats to port 4500, the
 #     Child SA's two SAs are ESP in UDP in both nfsec SADs (ikev2d's own
-#     4500 socket holds the port: nfsec adopts it), ping and a 1 MB TCP
+#     4500 socket holds the port: nfsec adopts it), ping and a 512 kB TCP
 #     transfer each way through the tunnel, compared by checksum; the client
 #     sends NAT keepalives, the gateway does not.
 #  2. The NAT's mapping changes (new port range, conntrack flushed): the
@@ -103,11 +103,11 @@ inner_ping() { # FROM: one ping through the tunnel
 	esac >/dev/null 2>&1
 }
 
-# tcp_sum FROM TO ADDR PORT: 1 MB of random bytes from FROM to ADDR:PORT
+# tcp_sum FROM TO ADDR PORT: 512 kB of random bytes from FROM to ADDR:PORT
 # in TO; the receiver's copy must have the sender's SHA-256.
 tcp_sum() {
 	local from=$1 to=$2 addr=$3 port=$4 pid src=$top/tcp.src.$4 dst=$top/tcp.dst.$4
-	head -c 1048576 /dev/urandom > "$src"
+	head -c 524288 /dev/urandom > "$src"
 	rm -f "$dst"
 	ip netns exec "$to" timeout 60 socat -u "TCP4-LISTEN:$port,reuseaddr,bind=$addr" \
 		"OPEN:$dst,creat,trunc" &
@@ -153,8 +153,8 @@ check_eq "gateway: inbound SA is ESP in UDP $port1 -> 4500" "$port1 4500" "$(enc
 check_eq "gateway: outbound SA is ESP in UDP 4500 -> $port1" "4500 $port1" "$(encap_of b out)"
 check "client pings the gateway through the tunnel" within 30 inner_ping a
 check "gateway pings the client through the tunnel" within 10 inner_ping b
-check "TCP 1 MB client -> gateway, same SHA-256" tcp_sum a b 10.9.2.1 9301
-check "TCP 1 MB gateway -> client, same SHA-256" tcp_sum b a 10.9.1.1 9302
+check "TCP 512 kB client -> gateway, same SHA-256" tcp_sum a b 10.9.2.1 9301
+check "TCP 512 kB gateway -> client, same SHA-256" tcp_sum b a 10.9.1.1 9302
 pkts() { n "$1" ipsecctl -j sa list | jq -r "select(.dir == \"$2\") | .stats.packets"; }
 check "client: inbound SA counted packets" test "$(pkts a in)" -gt 100
 check "gateway: inbound SA counted packets" test "$(pkts b in)" -gt 100
@@ -192,8 +192,8 @@ check_eq "gateway: inbound SA moved to $port2 -> 4500" "$port2 4500" "$(encap_of
 check_eq "gateway: the SAs kept their SPIs" "$spi_in_b $spi_out_b" \
 	"$(spi_of b in) $(spi_of b out)"
 check "gateway pings the client after the change" within 10 inner_ping b
-check "TCP 1 MB client -> gateway after the change" tcp_sum a b 10.9.2.1 9303
-check "TCP 1 MB gateway -> client after the change" tcp_sum b a 10.9.1.1 9304
+check "TCP 512 kB client -> gateway after the change" tcp_sum a b 10.9.2.1 9303
+check "TCP 512 kB gateway -> client after the change" tcp_sum b a 10.9.1.1 9304
 check "the IKE SA stayed up (no new one)" \
 	test "$(grep -c 'initiating IKE SA' "$A/ikev2d.log")" = 1
 ike_stop
@@ -249,7 +249,7 @@ check "client: two SAs in nfsec" within 10 has_sas a
 check_eq "client: outbound SA is ESP in UDP 4500 -> 4500" "4500 4500" "$(encap_of a out)"
 check "client pings strongSwan's side through the tunnel" within 30 inner_ping a
 check "strongSwan's side pings the client" within 10 inner_ping b
-check "TCP 1 MB client -> strongSwan's side, same SHA-256" tcp_sum a b 10.9.2.1 9305
-check "TCP 1 MB strongSwan's side -> client, same SHA-256" tcp_sum b a 10.9.1.1 9306
+check "TCP 512 kB client -> strongSwan's side, same SHA-256" tcp_sum a b 10.9.2.1 9305
+check "TCP 512 kB strongSwan's side -> client, same SHA-256" tcp_sum b a 10.9.1.1 9306
 check "client: inbound SA counted packets" test "$(pkts a in)" -gt 100
 log "done in ${SECONDS}s"
