@@ -7,14 +7,24 @@
  * non-ESP marker, four zero bytes) goes on to the socket; NAT keepalives
  * (a single 0xff) are eaten.
  *
- * nfsec_encap_ensure() opens such a kernel socket for each local port an
- * inbound SA needs; its main job is to own the port. The datagrams are
- * normally taken earlier, at LOCAL_IN (nfsec_input_udp()), because the SPD
- * there would otherwise see ESP in UDP as clear-text UDP; the socket's hook
- * gets what slips past (a datagram that arrived while its port was being
- * registered). The hook works on any UDP socket, so an IKE daemon's own
- * port-4500 socket could get it instead (not done yet: the netlink layer
- * would look the socket up from a file descriptor).
+ * nfsec_encap_ensure() registers each local port an inbound SA needs. The
+ * datagrams are taken at LOCAL_IN (nfsec_input_udp()), because the SPD there
+ * would otherwise see ESP in UDP as clear-text UDP; a socket on the port only
+ * keeps it from being handed to someone else, and gets IKE. Two cases:
+ *
+ *   - the port is free: nfsec opens a kernel socket with this hook, which
+ *     gets what slips past LOCAL_IN (a datagram that arrived while its port
+ *     was being registered);
+ *   - the port is already bound (EADDRINUSE), normally by an IKE daemon's
+ *     own NAT-T socket (ikev2d holds UDP 4500 for IKE with the non-ESP
+ *     marker): nfsec adopts the port, registering it without a socket. ESP
+ *     is still taken at LOCAL_IN, keepalives are eaten there, and IKE goes
+ *     on to the daemon's socket. This is why the daemon must bind first: a
+ *     port that nfsec opened its own socket on stays nfsec's until the
+ *     namespace goes, and a later bind() gets EADDRINUSE.
+ *
+ * Each family has its own socket (IPv6 ones are V6ONLY), so each family is
+ * opened or adopted on its own; the port list the hook reads is shared.
  *
  * The send side is in esp.c: an SA whose path has encapsulation ports gets a
  * UDP header between the IP and the ESP header, checksum 0 (RFC 3948 §2.1).
@@ -197,13 +207,13 @@ void nfsec_encap_close(struct socket *sock)
 NFSEC_EXPORT_FOR_KUNIT(nfsec_encap_close);
 
 /*
- * The namespace's ESP-in-UDP sockets, one per (family, port) that an inbound
- * SA with NAT-T ports needs, opened on first use and kept until the
- * namespace goes: SAs come and go with rekeys, the port stays the same.
+ * The namespace's ESP-in-UDP ports, one entry per (family, port) that an
+ * inbound SA with NAT-T ports needs, registered on first use and kept until
+ * the namespace goes: SAs come and go with rekeys, the port stays the same.
  */
 struct nfsec_encap_sock {
 	struct list_head list;
-	struct socket *sock;
+	struct socket *sock;	/* NULL: adopted, a userspace socket has it */
 	u16 family;
 	__be16 port;
 };
@@ -234,15 +244,13 @@ int nfsec_encap_ensure(struct nfsec_net *nn, u16 family, __be16 port,
 		goto unlock;
 	}
 	sock = nfsec_encap_open(nn->net, family, port, nfsec_input_encap);
-	if (IS_ERR(sock)) {
+	if (sock == ERR_PTR(-EADDRINUSE)) {
+		/* An IKE daemon's socket: adopt the port (see above). */
+		sock = NULL;
+	} else if (IS_ERR(sock)) {
 		err = PTR_ERR(sock);
 		kfree(es);
-		if (err == -EADDRINUSE)
-			NL_SET_ERR_MSG(extack,
-				       "the SA's local ESP-in-UDP port is in use by another socket");
-		else
-			NL_SET_ERR_MSG(extack,
-				       "cannot open the ESP-in-UDP socket");
+		NL_SET_ERR_MSG(extack, "cannot open the ESP-in-UDP socket");
 		goto unlock;
 	}
 	es->sock = sock;

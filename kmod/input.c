@@ -17,7 +17,8 @@
  *      nfsec0, a DISCARD still discards.
  *
  * The same path serves ESP in UDP (RFC 3948) once encap.c has turned it back
- * into ESP in IP.
+ * into ESP in IP; an authenticated packet from a new outer source there is
+ * reported to the IKE daemon as a NAT mapping change (NFSEC_CMD_MAPPING).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -30,8 +31,57 @@
 #include "device.h"
 #include "encap.h"
 #include "esp.h"
+#include "netlink_sa.h"
 #include "nf_hooks.h"
 #include "sad.h"
+
+/*
+ * Where an ESP-in-UDP packet came from, kept in skb->cb from LOCAL_IN (the
+ * packet is nfsec's from there) until its SA has authenticated it. The
+ * transforms keep nothing in skb->cb.
+ */
+struct nfsec_input_cb {
+	union nfsec_addr saddr;
+	__be16 sport;
+	bool encap;
+};
+
+static struct nfsec_input_cb *nfsec_input_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct nfsec_input_cb) > sizeof(skb->cb));
+	return (struct nfsec_input_cb *)skb->cb;
+}
+
+/*
+ * An authenticated ESP-in-UDP packet from another source address or port
+ * than the SA's path: the peer's NAT mapping changed. Tell the IKE daemon
+ * (at most once a second per SA), which moves the SAs if it agrees.
+ */
+static void nfsec_input_mapping(struct nfsec_net *nn, struct nfsec_sa *sa,
+				struct sk_buff *skb)
+{
+	const struct nfsec_input_cb *cb = nfsec_input_cb(skb);
+	const struct nfsec_sa_path *path;
+	unsigned long last, now = jiffies;
+	bool moved;
+
+	if (!cb->encap)
+		return;
+	rcu_read_lock();
+	path = rcu_dereference(sa->path);
+	moved = path->encap_dport && (cb->sport != path->encap_sport ||
+				      memcmp(&cb->saddr, &path->saddr,
+					     nfsec_alen(path->family)));
+	rcu_read_unlock();
+	if (!moved)
+		return;
+	last = READ_ONCE(sa->mapping_at);
+	if (last && time_before(now, last + HZ))
+		return;
+	if (cmpxchg(&sa->mapping_at, last, now ?: 1) != last)
+		return;
+	nfsec_genl_sa_mapping(nn, sa, &cb->saddr, cb->sport);
+}
 
 /* Does the decapsulated packet lie within what the SA was negotiated for? */
 static bool nfsec_input_selectors_ok(const struct nfsec_sa *sa,
@@ -72,6 +122,7 @@ static void nfsec_input_done(struct sk_buff *skb, struct nfsec_sa *sa,
 		kfree_skb(skb);
 		goto out;
 	}
+	nfsec_input_mapping(nn, sa, skb);
 	if (!nfsec_dev_rx(nn, skb))
 		nfsec_stats_drop(nn->stats, NFSEC_DROP_BACKLOG);
 out:
@@ -125,20 +176,25 @@ unsigned int nfsec_input(struct nfsec_net *nn, struct sk_buff *skb,
 	sa = nfsec_input_lookup(nn, skb, t, thoff);
 	if (!sa)
 		return NF_ACCEPT;
+	nfsec_input_cb(skb)->encap = false;
 	nfsec_input_sa(nn, sa, skb, thoff);
 	return NF_STOLEN;
 }
 
 /*
  * LOCAL_IN, a UDP datagram to one of nfsec's ESP-in-UDP ports (RFC 3948;
- * under RCU, BHs off): ESP goes to its SA here, before the SPD, which would
- * take it for clear-text UDP; IKE (the non-ESP marker) goes on to the SPD
- * and the socket; a NAT keepalive is eaten. NF_ACCEPT, NF_STOLEN or NF_DROP.
+ * under RCU, BHs off): ESP for one of nfsec's SAs goes to it here, before
+ * the SPD, which would take it for clear-text UDP; IKE (the non-ESP marker)
+ * goes on to the SPD and the socket; a NAT keepalive is eaten. ESP with an
+ * SPI nfsec does not know goes on to the socket too, as ESP in IP goes on to
+ * the SPD: on a port nfsec adopted (encap.c) its owner may be XFRM's, and
+ * nfsec's own socket counts and drops it. NF_ACCEPT, NF_STOLEN or NF_DROP.
  */
 unsigned int nfsec_input_udp(struct nfsec_net *nn, struct sk_buff *skb,
 			     const struct nfsec_tuple *t, unsigned int thoff)
 {
 	struct nfsec_tuple esp = *t;
+	struct nfsec_input_cb *cb;
 	struct nfsec_sa *sa;
 
 	skb_set_transport_header(skb, thoff);
@@ -154,18 +210,25 @@ unsigned int nfsec_input_udp(struct nfsec_net *nn, struct sk_buff *skb,
 		nfsec_stats_drop(nn->stats, NFSEC_DROP_MALFORMED);
 		return NF_DROP;
 	}
+	/* The ESP header follows the UDP header. */
+	esp.proto = IPPROTO_ESP;
+	sa = nfsec_input_lookup(nn, skb, &esp, thoff + sizeof(struct udphdr));
+	if (!sa)
+		return NF_ACCEPT;
 	/* Now ESP in IP, the ESP header where the UDP header was. */
 	if (nfsec_encap_strip(skb)) {
+		nfsec_sa_put(sa);
 		nfsec_stats_drop(nn->stats, NFSEC_DROP_MALFORMED);
 		return NF_DROP;
 	}
-	esp.proto = IPPROTO_ESP;
-	sa = nfsec_input_lookup(nn, skb, &esp, thoff);
-	if (!sa) {
-		/* No one else takes ESP from nfsec's UDP port. */
-		nfsec_stats_drop(nn->stats, NFSEC_DROP_NO_SA);
-		return NF_DROP;
-	}
+	cb = nfsec_input_cb(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->encap = true;
+	cb->sport = htons(t->sport);
+	if (t->family == AF_INET)
+		cb->saddr.a4 = t->src.ip;
+	else
+		cb->saddr.a6 = t->src.in6;
 	nfsec_input_sa(nn, sa, skb, thoff);
 	return NF_STOLEN;
 }
@@ -193,5 +256,7 @@ void nfsec_input_encap(struct net *net, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	/* The UDP header is gone: no mapping check on this rare path. */
+	nfsec_input_cb(skb)->encap = false;
 	nfsec_input_sa(nn, sa, skb, thoff);
 }

@@ -1155,6 +1155,40 @@ free:
 
 /* --- events ------------------------------------------------------------- */
 
+/*
+ * An event for the events group of @nn's namespace: @cmd with the nest
+ * @attr opened in *@nest, or NULL when no one listens or there is no
+ * memory (events are best effort). nfsec_genl_event_send() finishes it.
+ */
+struct sk_buff *nfsec_genl_event_new(struct nfsec_net *nn, u8 cmd, int attr,
+				     gfp_t gfp, struct nlattr **nest)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&nfsec_genl_family, nn->net, 0))
+		return NULL;
+	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!skb)
+		return NULL;
+	if (!genlmsg_put(skb, 0, 0, &nfsec_genl_family, 0, cmd))
+		goto free;
+	*nest = nla_nest_start(skb, attr);
+	if (!*nest)
+		goto free;
+	return skb;
+free:
+	nlmsg_free(skb);
+	return NULL;
+}
+
+void nfsec_genl_event_send(struct nfsec_net *nn, struct sk_buff *skb,
+			   struct nlattr *nest, gfp_t gfp)
+{
+	nla_nest_end(skb, nest);
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	genlmsg_multicast_netns(&nfsec_genl_family, nn->net, skb, 0, 0, gfp);
+}
+
 /* ACQUIRE on the events group; packet path, so atomic and best effort. */
 void nfsec_genl_acquire_notify(struct nfsec_net *nn,
 			       const struct nfsec_policy *pol,
@@ -1164,19 +1198,12 @@ void nfsec_genl_acquire_notify(struct nfsec_net *nn,
 	unsigned int alen = nfsec_alen(t->family);
 	struct sk_buff *skb;
 	struct nlattr *nest;
-	void *hdr;
 
-	if (!genl_has_listeners(&nfsec_genl_family, nn->net, 0))
-		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = nfsec_genl_event_new(nn, NFSEC_CMD_ACQUIRE, NFSEC_A_ACQUIRE,
+				   GFP_ATOMIC, &nest);
 	if (!skb)
 		return;
-	hdr = genlmsg_put(skb, 0, 0, &nfsec_genl_family, 0, NFSEC_CMD_ACQUIRE);
-	if (!hdr)
-		goto free;
-	nest = nla_nest_start(skb, NFSEC_A_ACQUIRE);
-	if (!nest ||
-	    nla_put_u32(skb, NFSEC_ACQUIRE_A_POLICY_ID, pol->id) ||
+	if (nla_put_u32(skb, NFSEC_ACQUIRE_A_POLICY_ID, pol->id) ||
 	    nla_put_u8(skb, NFSEC_ACQUIRE_A_DIR, t->dir) ||
 	    nla_put_u16(skb, NFSEC_ACQUIRE_A_FAMILY, t->family) ||
 	    nfsec_nl_put_sel(skb, NFSEC_ACQUIRE_A_SEL, sel, t->family,
@@ -1186,15 +1213,11 @@ void nfsec_genl_acquire_notify(struct nfsec_net *nn,
 	    nla_put(skb, NFSEC_ACQUIRE_A_PACKET_DST, alen, &t->dst) ||
 	    nla_put_u8(skb, NFSEC_ACQUIRE_A_PACKET_PROTO, t->proto) ||
 	    nla_put_u16(skb, NFSEC_ACQUIRE_A_PACKET_SPORT, t->sport) ||
-	    nla_put_u16(skb, NFSEC_ACQUIRE_A_PACKET_DPORT, t->dport))
-		goto free;
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&nfsec_genl_family, nn->net, skb, 0, 0,
-				GFP_ATOMIC);
-	return;
-free:
-	nlmsg_free(skb);
+	    nla_put_u16(skb, NFSEC_ACQUIRE_A_PACKET_DPORT, t->dport)) {
+		nlmsg_free(skb);
+		return;
+	}
+	nfsec_genl_event_send(nn, skb, nest, GFP_ATOMIC);
 }
 
 static const struct genl_ops nfsec_genl_ops[] = {

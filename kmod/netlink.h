@@ -16,6 +16,11 @@ void nfsec_genl_acquire_notify(struct nfsec_net *nn,
 
 /* Shared by netlink.c (policies) and netlink_sa.c (SAs). */
 extern struct genl_family nfsec_genl_family;
+
+struct sk_buff *nfsec_genl_event_new(struct nfsec_net *nn, u8 cmd, int attr,
+				     gfp_t gfp, struct nlattr **nest);
+void nfsec_genl_event_send(struct nfsec_net *nn, struct sk_buff *skb,
+			   struct nlattr *nest, gfp_t gfp);
 extern const struct nla_policy nfsec_sel_nl_policy[NFSEC_SEL_A_MAX + 1];
 int nfsec_nl_validate_addr(const struct nlattr *attr,
 			   struct netlink_ext_ack *extack);

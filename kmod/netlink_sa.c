@@ -1467,21 +1467,13 @@ void nfsec_genl_sa_expire(struct nfsec_sa *sa, bool hard,
 	const struct nfsec_sa_path *path;
 	struct nlattr *nest, *sa_nest;
 	struct sk_buff *skb;
-	void *hdr;
 
-	if (!genl_has_listeners(&nfsec_genl_family, nn->net, 0))
+	skb = nfsec_genl_event_new(nn, NFSEC_CMD_EXPIRE, NFSEC_A_EXPIRE,
+				   GFP_KERNEL, &nest);
+	if (!skb)
 		return;
 	path = rcu_dereference_protected(sa->path,
 					 lockdep_is_held(&sa->sad->lock));
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	hdr = genlmsg_put(skb, 0, 0, &nfsec_genl_family, 0, NFSEC_CMD_EXPIRE);
-	if (!hdr)
-		goto free;
-	nest = nla_nest_start(skb, NFSEC_A_EXPIRE);
-	if (!nest)
-		goto free;
 	sa_nest = nla_nest_start(skb, NFSEC_EXPIRE_A_SA);
 	if (!sa_nest || nfsec_nl_put_sa_head(skb, sa, path))
 		goto free;
@@ -1489,10 +1481,45 @@ void nfsec_genl_sa_expire(struct nfsec_sa *sa, bool hard,
 	if (nla_put_u8(skb, NFSEC_EXPIRE_A_HARD, hard) ||
 	    nla_put_u8(skb, NFSEC_EXPIRE_A_REASON, reason))
 		goto free;
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&nfsec_genl_family, nn->net, skb, 0, 0,
-				GFP_KERNEL);
+	nfsec_genl_event_send(nn, skb, nest, GFP_KERNEL);
+	return;
+free:
+	nlmsg_free(skb);
+}
+
+/*
+ * NFSEC_CMD_MAPPING on the events group: @sa's peer now sends from @saddr,
+ * UDP port @sport. From the packet path (softirq or a crypto completion):
+ * atomic, the path under RCU.
+ */
+void nfsec_genl_sa_mapping(struct nfsec_net *nn, struct nfsec_sa *sa,
+			   const union nfsec_addr *saddr, __be16 sport)
+{
+	const struct nfsec_sa_path *path;
+	struct nlattr *nest, *sa_nest;
+	struct sk_buff *skb;
+	unsigned int alen;
+	int err;
+
+	skb = nfsec_genl_event_new(nn, NFSEC_CMD_MAPPING, NFSEC_A_MAPPING,
+				   GFP_ATOMIC, &nest);
+	if (!skb)
+		return;
+	sa_nest = nla_nest_start(skb, NFSEC_MAPPING_A_SA);
+	if (!sa_nest)
+		goto free;
+	rcu_read_lock();
+	path = rcu_dereference(sa->path);
+	alen = nfsec_alen(path->family);
+	err = nfsec_nl_put_sa_head(skb, sa, path);
+	rcu_read_unlock();
+	if (err)
+		goto free;
+	nla_nest_end(skb, sa_nest);
+	if (nla_put(skb, NFSEC_MAPPING_A_SRC, alen, saddr) ||
+	    nla_put_u16(skb, NFSEC_MAPPING_A_SPORT, ntohs(sport)))
+		goto free;
+	nfsec_genl_event_send(nn, skb, nest, GFP_ATOMIC);
 	return;
 free:
 	nlmsg_free(skb);

@@ -25,4 +25,11 @@ int nfsec_nl_spi_alloc(struct sk_buff *skb, struct genl_info *info);
 void nfsec_genl_sa_expire(struct nfsec_sa *sa, bool hard,
 			  enum nfsec_expire_reason reason, void *arg);
 
+struct nfsec_net;
+union nfsec_addr;
+
+/* The packet path saw a NAT mapping change: NFSEC_CMD_MAPPING. */
+void nfsec_genl_sa_mapping(struct nfsec_net *nn, struct nfsec_sa *sa,
+			   const union nfsec_addr *saddr, __be16 sport);
+
 #endif /* _NFSEC_NETLINK_SA_H */

@@ -121,6 +121,7 @@ struct nfsec_sa {
 	refcount_t ref;
 	unsigned long state;		/* enum nfsec_sa_state_bits */
 	u8 soft_reason, hard_reason;	/* enum nfsec_expire_reason */
+	unsigned long mapping_at;	/* jiffies of the last MAPPING event */
 	struct nfsec_sad *sad;
 	struct nfsec_sa_path __rcu *path;
 	struct nfsec_sa_pcpu __percpu *pcpu;

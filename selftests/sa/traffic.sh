@@ -4,7 +4,8 @@
 # SAs on the packet path over their life: the packet held by an ACQUIRE is
 # delivered once the SA is added; packet lifetimes fire soft and hard EXPIRE
 # events at the configured counts; an SA deleted under traffic; ESP in UDP
-# (RFC 3948) against XFRM's "encap espinudp".
+# (RFC 3948) against XFRM's "encap espinudp", also on a port that a userspace
+# socket (an IKE daemon's) holds, which nfsec adopts.
 #
 #   a (nfsec) 10.0.0.1 --veth-- 10.0.0.2 b (XFRM)
 #
@@ -116,13 +117,15 @@ flush_all
 # daemon's): a small Python one holds it on b's port 4500. The outer
 # datagram meets b's inbound policy before the socket: an IKE daemon sets a
 # bypass socket policy, a global "allow" (before the tunnel's) does it here.
-n b python3 -c '
+# (ip netns exec, not n: $! must be Python itself, to be stopped below.)
+ip netns exec b python3 -c '
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_UDP, 100, 2)	# UDP_ENCAP, UDP_ENCAP_ESPINUDP
 s.bind(("0.0.0.0", 4500))
 time.sleep(120)' &
-_bg+=($!)
+xsock=$!
+_bg+=($xsock)
 _listening b u 4500 4
 n b ip xfrm policy add dir in proto udp sport 4500 dport 4500 priority 10 action allow
 check "XFRM on b with encap espinudp 4500 4500" xfrm_b encap espinudp 4500 4500 0.0.0.0
@@ -143,3 +146,72 @@ udp_on_wire() { tcpdump -r "$_tmp/udp.pcap" -n 2>/dev/null | grep -q 'UDP-encap'
 check "what went over the wire was ESP in UDP 4500" wait_for 5 udp_on_wire
 check "a's inbound SA counted b's packets" \
 	test "$(n a ipsecctl -j -s sa list | jq -r "select(.spi == $((0x200))) | .stats.packets")" -gt 0
+
+# --- ESP in UDP on a port a userspace socket holds (an IKE daemon's) -------
+# A Python socket on a's UDP 4501, IPv4 and IPv6 (V6ONLY), as ikev2d holds
+# 4500: nfsec adopts the port instead of failing with EADDRINUSE. ESP for
+# nfsec's SA is taken by nfsec, IKE (the non-ESP marker) reaches the
+# socket, a keepalive reaches neither.
+flush_all
+# b's XFRM socket again (the one above may have timed out under load)
+kill $xsock 2>/dev/null || true
+wait $xsock 2>/dev/null || true
+ip netns exec b python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_UDP, 100, 2)	# UDP_ENCAP, UDP_ENCAP_ESPINUDP
+s.bind(("0.0.0.0", 4500))
+time.sleep(120)' &
+_bg+=($!)
+_listening b u 4500 4
+n a python3 -c '
+import select, socket, sys, time
+s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s4.bind(("0.0.0.0", 4501))
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s6.bind(("::", 4501))
+out = open(sys.argv[1], "a", buffering=1)
+end = time.time() + 120
+while time.time() < end:
+    for s in select.select([s4, s6], [], [], 1)[0]:
+        d, peer = s.recvfrom(65536)
+        out.write("%s %s\n" % (peer[0], d.hex()))' "$_tmp/ike4501" &
+_bg+=($!)
+_listening a u 4501 4
+_listening a u 4501 6
+# b's side: its XFRM socket is still on 4500; a's port is now 4501.
+check "XFRM on b with encap espinudp to a's 4501" \
+	xfrm_b_states encap espinudp 4501 4500 0.0.0.0
+n b ip xfrm state del src $B dst $A proto esp spi 0x200
+n b ip xfrm state add src $B dst $A proto esp spi 0x200 reqid 1 mode tunnel \
+	aead "$GCM" $KI 128 encap espinudp 4500 4501 0.0.0.0
+n b ip xfrm policy add dir in src $A dst $B priority 100 \
+	tmpl src $A dst $B proto esp reqid 1 mode tunnel
+n b ip xfrm policy add dir out src $B dst $A priority 100 \
+	tmpl src $B dst $A proto esp reqid 1 mode tunnel
+# the outer datagrams and the test's IKE ones pass both SPDs in the clear
+n b ip xfrm policy add dir in proto udp sport 4501 dport 4500 priority 10 action allow
+n b ip xfrm policy add dir out proto udp dport 4501 priority 10 action allow
+adopt_a() {
+	sa_in_a encap espinudp 4500 4501 && sa_out_a encap espinudp 4501 4500 && policies_a &&
+	n a ipsecctl policy add dir in src $B dst $A proto udp dport 4501 priority 10 \
+		action bypass >/dev/null
+}
+check "nfsec adopts UDP 4501 held by a userspace socket (IPv4)" adopt_a
+check "nfsec adopts UDP 4501 held by a userspace socket (IPv6)" \
+	n a ipsecctl sa add dir in spi 0x300 src fd00::2 dst fd00::1 ipsec esp mode tunnel \
+	reqid 2 aead "$GCM" $KI 128 encap espinudp 4500 4501
+check "a pings b through ESP in UDP to the adopted port" ping_ok a $B
+check "b pings a through ESP in UDP to the adopted port" ping_ok b $A
+check "TCP b -> a through the adopted port" tcp_ok b a $A 9202
+# IKE with the non-ESP marker, and a keepalive, from b to a's 4501
+n b python3 -c '
+import socket
+for fam, dst in ((socket.AF_INET, "10.0.0.1"), (socket.AF_INET6, "fd00::1")):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.sendto(b"\xff", (dst, 4501))
+    s.sendto(b"\0\0\0\0ike-" + fam.name.encode(), (dst, 4501))'
+ike_reached() { [ "$(grep -c '^.* 00000000696b652d' "$_tmp/ike4501")" = 2 ]; }
+check "IKE (non-ESP marker) reached the socket, IPv4 and IPv6" wait_for 5 ike_reached
+check_eq "neither ESP nor keepalives reached the socket" 2 "$(wc -l < "$_tmp/ike4501")"

@@ -142,6 +142,14 @@
  *   NFSEC_A_EXPIRE: nest nfsec_expire_attrs. Soft: rekey now (sent once);
  *   hard: the SA is gone. Reservations that lapse send none.
  *
+ * NFSEC_CMD_MAPPING (event on NFSEC_MCGRP_EVENTS)
+ *   NFSEC_A_MAPPING: nest nfsec_mapping_attrs. An inbound ESP-in-UDP SA
+ *   took a packet that passed its ICV and replay checks from another outer
+ *   source address or UDP port than its path has: the peer's NAT mapping
+ *   changed (RFC 3948, RFC 7296 §2.23). At most one per SA and second.
+ *   nfsec itself changes nothing: the IKE daemon decides, and moves the
+ *   SAs with NFSEC_CMD_SA_UPDATE.
+ *
  * Attribute types
  * ---------------
  * Addresses are binary, in network byte order: 4 bytes for AF_INET, 16 for
@@ -191,6 +199,7 @@ enum nfsec_cmd {
 	NFSEC_CMD_SA_FLUSH,
 	NFSEC_CMD_SPI_ALLOC,
 	NFSEC_CMD_EXPIRE,
+	NFSEC_CMD_MAPPING,
 
 	__NFSEC_CMD_MAX
 };
@@ -255,6 +264,7 @@ enum nfsec_attr {
 	NFSEC_A_SPI_MIN,	/* u32 */
 	NFSEC_A_SPI_MAX,	/* u32 */
 	NFSEC_A_EXPIRE,		/* nest nfsec_expire_attrs */
+	NFSEC_A_MAPPING,	/* nest nfsec_mapping_attrs */
 
 	__NFSEC_A_MAX
 };
@@ -642,5 +652,17 @@ enum nfsec_expire_attrs {
 	__NFSEC_EXPIRE_A_MAX
 };
 #define NFSEC_EXPIRE_A_MAX (__NFSEC_EXPIRE_A_MAX - 1)
+
+/* A mapping event: which SA, and where its peer's packets come from now. */
+enum nfsec_mapping_attrs {
+	NFSEC_MAPPING_A_UNSPEC,
+	NFSEC_MAPPING_A_SA,		/* nest { SPI, PROTO, FAMILY, SRC, DST,
+					 * DIR, REQID }: the SA as it is */
+	NFSEC_MAPPING_A_SRC,		/* binary: the new outer source */
+	NFSEC_MAPPING_A_SPORT,		/* u16: the new UDP source port */
+
+	__NFSEC_MAPPING_A_MAX
+};
+#define NFSEC_MAPPING_A_MAX (__NFSEC_MAPPING_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFSEC_H */

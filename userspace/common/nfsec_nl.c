@@ -513,6 +513,7 @@ static const char *const cmd_names[] = {
 	[NFSEC_CMD_SA_FLUSH] = "sa-flush",
 	[NFSEC_CMD_SPI_ALLOC] = "spi-alloc",
 	[NFSEC_CMD_EXPIRE] = "expire",
+	[NFSEC_CMD_MAPPING] = "mapping",
 };
 
 const char *nfsec_cmd_name(unsigned int cmd)

@@ -434,7 +434,7 @@ enum keyword {
 	KW_LOCAL, KW_REMOTE, KW_LOCAL_ID, KW_REMOTE_ID, KW_AUTH, KW_PSK, KW_PSK_FILE,
 	KW_CERT, KW_KEY, KW_CA, KW_RSA_PSS, KW_IKE, KW_ESP, KW_LOCAL_TS, KW_REMOTE_TS,
 	KW_MODE, KW_START, KW_REKEY, KW_LIFETIME, KW_IKE_REKEY, KW_DPD, KW_FRAGMENTATION,
-	KW_FRAGMENT_SIZE,
+	KW_FRAGMENT_SIZE, KW_KEEPALIVE,
 	KW_POOL, KW_DNS, KW_VIPS, KW_VIP_INTERFACE,
 	KW_COUNT,
 };
@@ -455,6 +455,7 @@ static const struct {
 	[KW_FRAGMENTATION] = { "fragmentation" }, [KW_FRAGMENT_SIZE] = { "fragment-size" },
 	[KW_POOL] = { "pool", true }, [KW_DNS] = { "dns", true }, [KW_VIPS] = { "vips", true },
 	[KW_VIP_INTERFACE] = { "vip-interface" },
+	[KW_KEEPALIVE] = { "keepalive" },
 };
 
 struct conn_state {
@@ -651,7 +652,8 @@ static int set_keyword(struct parser *ps, struct conn_state *st, unsigned int li
 		return 0;
 	default: {
 		uint32_t *dst = kw == KW_REKEY ? &c->rekey : kw == KW_LIFETIME ? &c->lifetime :
-				kw == KW_IKE_REKEY ? &c->ike_rekey : &c->dpd;
+				kw == KW_IKE_REKEY ? &c->ike_rekey : kw == KW_DPD ? &c->dpd :
+				&c->keepalive;
 
 		if (parse_duration(w[1], dst))
 			return fail(ps, line, "%s: '%s' is not a duration (e.g. 3600, 60m, 1h)",
@@ -818,6 +820,7 @@ static int parse_conn_body(struct parser *ps, struct config *cfg, unsigned int l
 	c->lifetime = 3960;
 	c->ike_rekey = 14400;
 	c->dpd = 30;
+	c->keepalive = 20;
 	c->fragmentation = true;
 	c->fragment_size = 1280;
 	st.c = c;

@@ -85,6 +85,7 @@ struct conf_conn {
 	uint32_t lifetime;	/* seconds, Child SA hard limit */
 	uint32_t ike_rekey;	/* seconds */
 	uint32_t dpd;		/* seconds, 0 = off */
+	uint32_t keepalive;	/* NAT keepalive interval behind a NAT, seconds, 0 = off */
 	bool fragmentation;	/* RFC 7383: advertise, reassemble, fragment */
 	uint16_t fragment_size;	/* IP datagram bytes our fragments fit in */
 	/* gateway: address pools for CFG_REPLY (pool.h), DNS servers */

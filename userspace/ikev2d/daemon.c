@@ -369,6 +369,62 @@ static void op_vip_remove(void *arg, const struct ike_sa *sa)
 	}
 }
 
+static int op_keepalive(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote)
+{
+	struct daemon *d = arg;
+
+	return net_keepalive(&d->net, local, remote);
+}
+
+static struct installed *find_installed(struct daemon *d, const struct child_sa *c)
+{
+	for (struct installed *in = d->inst; in; in = in->next)
+		if (in->spi_in == c->spi_in && in->spi_out == c->spi_out)
+			return in;
+	return NULL;
+}
+
+/* One SA of a Child SA to the IKE SA's new endpoints, in place: SPI, keys,
+ * sequence numbers and replay window stay (NFSEC_CMD_SA_UPDATE). */
+static void move_sa(struct daemon *d, const struct ike_sa *sa, const struct child_sa *c,
+		    bool in, const uint8_t *dst)
+{
+	struct nfsec_nl_err err = { 0 };
+	struct kernel_sa ks;
+	char why[300];
+	int ret;
+
+	fill_sa(&ks, sa, c, in);
+	ret = kernel_sa_update(d->kernel, ks.spi, sa->local.sa.sa_family, dst, &ks, &err);
+	OPENSSL_cleanse(&ks, sizeof(ks));
+	if (ret)
+		log_warn("%s: cannot move SA %08x to the new endpoints: %s", sa->name,
+			 in ? c->spi_in : c->spi_out, nl_reason(ret, &err, why, sizeof(why)));
+}
+
+static void op_endpoints_changed(void *arg, const struct ike_sa *sa, const ike_sockaddr *old_local,
+				 const ike_sockaddr *old_remote)
+{
+	struct daemon *d = arg;
+
+	if (!d->kernel)
+		return;
+	for (const struct child_sa *c = sa->children; c; c = c->next) {
+		struct installed *in = c->installed ? find_installed(d, c) : NULL;
+
+		if (!in)
+			continue;
+		move_sa(d, sa, c, true, in->local);
+		move_sa(d, sa, c, false, in->remote);
+		/* The policies keep the old tunnel endpoints: nfsec's output
+		 * takes the outer header from the SA. */
+		ike_addr_copy(&sa->local, in->local);
+		ike_addr_copy(&sa->remote, in->remote);
+		log_info("%s: Child SA %08x/%08x follows the peer", sa->name, c->spi_in,
+			 c->spi_out);
+	}
+}
+
 /* ---- kernel events ---- */
 
 static const struct conf_conn *conn_for_acquire(struct daemon *d, const struct kernel_acquire *a)
@@ -424,6 +480,29 @@ static void on_expire(void *arg, const struct kernel_expire *e)
 	}
 	log_info("%s: Child SA %08x reached its hard lifetime", sa->name, e->spi);
 	ike_sa_delete_child(sa, c);
+}
+
+/* ESP from a new NAT mapping (RFC 3948): follow it like an IKE message. */
+static void on_mapping(void *arg, const struct kernel_mapping *m)
+{
+	struct daemon *d = arg;
+	struct child_sa *c;
+	struct ike_sa *sa = ike_sa_by_child_spi(&d->ctx, m->spi, &c);
+	ike_sockaddr remote;
+	char ra[64];
+
+	if (!sa || sa->state != IKE_SA_ESTABLISHED || m->family != sa->remote.sa.sa_family)
+		return;
+	memset(&remote, 0, sizeof(remote));
+	remote.sa.sa_family = (sa_family_t)m->family;
+	if (m->family == AF_INET6)
+		memcpy(&remote.sin6.sin6_addr, m->src, 16);
+	else
+		memcpy(&remote.sin.sin_addr, m->src, 4);
+	ike_addr_set_port(&remote, m->sport);
+	log_info("%s: ESP of Child SA %08x comes from %s now", sa->name, m->spi,
+		 ike_addr_str(&remote, true, ra, sizeof(ra)));
+	ike_sa_follow_peer(sa, &sa->local, &remote);
 }
 
 static void install_traps(struct daemon *d)
@@ -628,8 +707,10 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 		.send = op_send, .route = op_route, .spi_alloc = op_spi_alloc,
 		.child_install = op_child_install, .child_remove = op_child_remove,
 		.vip_install = op_vip_install, .vip_remove = op_vip_remove,
+		.keepalive = op_keepalive, .endpoints_changed = op_endpoints_changed,
 	};
-	struct kernel_event_ops kops = { .acquire = on_acquire, .expire = on_expire };
+	struct kernel_event_ops kops = { .acquire = on_acquire, .expire = on_expire,
+					 .mapping = on_mapping };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct daemon *d = calloc(1, sizeof(*d));
 	int ret;

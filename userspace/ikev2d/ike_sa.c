@@ -700,6 +700,51 @@ static int take_fragment(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *
 	return ret ? ret : 1;
 }
 
+static bool same_endpoint(const ike_sockaddr *a, const ike_sockaddr *b)
+{
+	return ike_addr_eq(a, b) && ike_addr_port(a) == ike_addr_port(b);
+}
+
+/*
+ * An authenticated new message (not a retransmission: those are answered
+ * from the reply cache before this; or an ESP packet that passed its SA's
+ * checks, nfsec's MAPPING event) came from remote to local. Before
+ * IKE_AUTH completes this is how the responder learns that the initiator
+ * moved to port 4500. Afterwards, RFC 7296 §2.23: a host that is not behind
+ * a NAT follows the peer's NAT mapping changes, and moves the Child SAs
+ * with it; a host behind a NAT does not, as a single packet would then be
+ * enough to break its SA.
+ */
+void ike_sa_follow_peer(struct ike_sa *sa, const ike_sockaddr *local, const ike_sockaddr *remote)
+{
+	ike_sockaddr old_local = sa->local, old_remote = sa->remote;
+	char was[64], now[64];
+
+	if (same_endpoint(local, &sa->local) && same_endpoint(remote, &sa->remote))
+		return;
+	if (sa->state != IKE_SA_ESTABLISHED && sa->state != IKE_SA_DELETING) {
+		sa->local = *local;
+		sa->remote = *remote;
+		return;
+	}
+	if (sa->nat_local) {
+		sa_debug(sa, "message from %s, but we are behind a NAT: not following it",
+			 ike_addr_str(remote, true, now, sizeof(now)));
+		return;
+	}
+	if (remote->sa.sa_family != sa->remote.sa.sa_family) {
+		sa_debug(sa, "message from another address family ignored for the endpoint");
+		return;
+	}
+	sa->local = *local;
+	sa->remote = *remote;
+	sa_info(sa, "peer moved from %s to %s (NAT mapping change)",
+		ike_addr_str(&old_remote, true, was, sizeof(was)),
+		ike_addr_str(remote, true, now, sizeof(now)));
+	if (sa->ctx->ops.endpoints_changed)
+		sa->ctx->ops.endpoints_changed(sa->ctx->ops.arg, sa, &old_local, &old_remote);
+}
+
 static void answer_unsupported_critical(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct ike_wbuf w;
@@ -869,11 +914,7 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 		}
 	}
 	sa->last_recv_ms = ctx->now_ms;
-	/* an authenticated message: follow the peer (NAT mapping changes) */
-	if (ike_addr_port(remote) != ike_addr_port(&sa->remote) ||
-	    !ike_addr_eq(remote, &sa->remote))
-		sa->remote = *remote;
-	sa->local = *local;
+	ike_sa_follow_peer(sa, local, remote);
 	if (response)
 		process_response(sa, &m);
 	else
@@ -892,6 +933,29 @@ static uint64_t min64(uint64_t a, uint64_t b)
 static uint64_t later(uint64_t next, uint64_t now, uint64_t t)
 {
 	return t > now && t < next ? t : next;
+}
+
+/*
+ * RFC 3948 §4: behind a NAT, a keepalive every conn->keepalive seconds keeps
+ * the NAT's mapping for our UDP port alive when nothing else would. Sent
+ * whatever the ESP traffic: ikev2d does not see it. Returns when the next
+ * one is due, or UINT64_MAX.
+ */
+static uint64_t nat_keepalive(struct ike_sa *sa, uint64_t now)
+{
+	uint64_t every;
+
+	if (!sa->nat_local || !sa->conn || !sa->conn->keepalive || !sa->ctx->ops.keepalive ||
+	    sa->rekeyed)
+		return UINT64_MAX;
+	every = (uint64_t)sa->conn->keepalive * 1000;
+	if (!sa->keepalive_ms || sa->keepalive_ms > now + every)
+		sa->keepalive_ms = now + every;
+	if (now >= sa->keepalive_ms) {
+		sa->ctx->ops.keepalive(sa->ctx->ops.arg, &sa->local, &sa->remote);
+		sa->keepalive_ms = now + every;
+	}
+	return sa->keepalive_ms;
 }
 
 uint64_t ike_tick(struct ike_ctx *ctx)
@@ -963,6 +1027,7 @@ uint64_t ike_tick(struct ike_ctx *ctx)
 				next = later(next, now, sa->rekey_ms);
 			for (struct child_sa *c = sa->children; c; c = c->next)
 				next = later(next, now, c->rekey_ms);
+			next = min64(next, nat_keepalive(sa, now));
 			if (sa->req_kind != IKE_REQ_NONE)
 				next = min64(next, sa->req_next_ms);
 		}

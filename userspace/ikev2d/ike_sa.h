@@ -141,6 +141,7 @@ struct ike_sa {
 	uint8_t spi_i[8], spi_r[8];
 	ike_sockaddr local, remote;
 	bool nat_local, nat_remote;	/* NAT-D results */
+	uint64_t keepalive_ms;		/* next NAT keepalive (behind a NAT), 0: none yet */
 
 	/* IKE_SA_INIT */
 	struct ike_dh *dh;
@@ -226,6 +227,14 @@ struct ike_ops {
 	int (*child_install)(void *arg, const struct ike_sa *sa, const struct child_sa *c,
 			     char *err, size_t errlen);
 	void (*child_remove)(void *arg, const struct ike_sa *sa, const struct child_sa *c);
+	/* Send a NAT keepalive (RFC 3948 §2.3: one 0xff byte, no non-ESP
+	 * marker) from local to remote (optional). */
+	int (*keepalive)(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote);
+	/* The IKE SA's endpoints moved (a NAT mapping change, §2.23) from
+	 * old_local/old_remote to sa->local/sa->remote: move its installed
+	 * Child SAs too (optional). */
+	void (*endpoints_changed)(void *arg, const struct ike_sa *sa, const ike_sockaddr *old_local,
+				  const ike_sockaddr *old_remote);
 	/* An IKE SA changed state (optional). */
 	void (*sa_event)(void *arg, const struct ike_sa *sa);
 	/* The source address for a destination (optional; NAT-D needs it when
@@ -274,6 +283,10 @@ void ike_ctx_reconfigure(struct ike_ctx *ctx, const struct config *cfg);
  * address and port it arrived on. */
 void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 		 const ike_sockaddr *local, const ike_sockaddr *remote);
+/* An authenticated new packet of the peer's came from remote to local:
+ * follow it as RFC 7296 §2.23 says (ike_receive() does this for IKE; the
+ * daemon for ESP, on nfsec's MAPPING events). */
+void ike_sa_follow_peer(struct ike_sa *sa, const ike_sockaddr *local, const ike_sockaddr *remote);
 /* Run the timers; returns when it wants to be called next (ms, monotonic). */
 uint64_t ike_tick(struct ike_ctx *ctx);
 

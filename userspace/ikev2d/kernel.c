@@ -181,10 +181,24 @@ static int put_lifetime(struct nl_msg *msg, int type, uint64_t secs)
 	return 0;
 }
 
+static int put_encap(struct nl_msg *msg, int type, uint16_t sport, uint16_t dport)
+{
+	struct nlattr *encap;
+
+	if (!sport)
+		return 0;
+	encap = nfsec_nest_start(msg, type);
+	if (!encap || nla_put_u16(msg, NFSEC_ENCAP_A_SPORT, sport) ||
+	    nla_put_u16(msg, NFSEC_ENCAP_A_DPORT, dport))
+		return -EMSGSIZE;
+	nla_nest_end(msg, encap);
+	return 0;
+}
+
 int kernel_sa_add(struct kernel *k, const struct kernel_sa *sa, struct nfsec_nl_err *err)
 {
 	struct nl_msg *msg = new_msg(k, NFSEC_CMD_SA_NEW, err);
-	struct nlattr *nest, *encap;
+	struct nlattr *nest;
 
 	if (!msg)
 		return -ENOMEM;
@@ -205,13 +219,33 @@ int kernel_sa_add(struct kernel *k, const struct kernel_sa *sa, struct nfsec_nl_
 	    put_lifetime(msg, NFSEC_SA_A_LIFETIME_SOFT, sa->soft_secs) ||
 	    put_lifetime(msg, NFSEC_SA_A_LIFETIME_HARD, sa->hard_secs))
 		return too_big(msg, err);
-	if (sa->encap_sport) {
-		encap = nfsec_nest_start(msg, NFSEC_SA_A_ENCAP);
-		if (!encap || nla_put_u16(msg, NFSEC_ENCAP_A_SPORT, sa->encap_sport) ||
-		    nla_put_u16(msg, NFSEC_ENCAP_A_DPORT, sa->encap_dport))
-			return too_big(msg, err);
-		nla_nest_end(msg, encap);
-	}
+	if (put_encap(msg, NFSEC_SA_A_ENCAP, sa->encap_sport, sa->encap_dport))
+		return too_big(msg, err);
+	nla_nest_end(msg, nest);
+	return run(k, msg, NULL, NULL, err);
+}
+
+int kernel_sa_update(struct kernel *k, uint32_t spi, int family, const uint8_t *dst,
+		     const struct kernel_sa *path, struct nfsec_nl_err *err)
+{
+	struct nl_msg *msg = new_msg(k, NFSEC_CMD_SA_UPDATE, err);
+	struct nlattr *nest;
+
+	if (!msg)
+		return -ENOMEM;
+	nest = nfsec_nest_start(msg, NFSEC_A_SA);
+	if (!nest || nla_put_u32(msg, NFSEC_SA_A_SPI, spi) ||
+	    nla_put_u8(msg, NFSEC_SA_A_PROTO, IPPROTO_ESP) ||
+	    nla_put_u16(msg, NFSEC_SA_A_FAMILY, (uint16_t)family) ||
+	    nla_put(msg, NFSEC_SA_A_DST, (int)alen(family), dst))
+		return too_big(msg, err);
+	nla_nest_end(msg, nest);
+	nest = nfsec_nest_start(msg, NFSEC_A_SA_PATH);
+	if (!nest || nla_put_u16(msg, NFSEC_SA_PATH_A_FAMILY, (uint16_t)path->family) ||
+	    nla_put(msg, NFSEC_SA_PATH_A_SRC, (int)alen(path->family), path->src) ||
+	    nla_put(msg, NFSEC_SA_PATH_A_DST, (int)alen(path->family), path->dst) ||
+	    put_encap(msg, NFSEC_SA_PATH_A_ENCAP, path->encap_sport, path->encap_dport))
+		return too_big(msg, err);
 	nla_nest_end(msg, nest);
 	return run(k, msg, NULL, NULL, err);
 }
@@ -480,6 +514,28 @@ static void parse_expire(struct nlattr *nest, const struct kernel_event_ops *ops
 		ops->expire(ops->arg, &e);
 }
 
+static void parse_mapping(struct nlattr *nest, const struct kernel_event_ops *ops)
+{
+	struct nlattr *tb[NFSEC_MAPPING_A_MAX + 1], *sa[NFSEC_SA_A_MAX + 1];
+	struct kernel_mapping m;
+
+	memset(&m, 0, sizeof(m));
+	if (nla_parse_nested(tb, NFSEC_MAPPING_A_MAX, nest, NULL) || !tb[NFSEC_MAPPING_A_SA] ||
+	    !tb[NFSEC_MAPPING_A_SRC] || !tb[NFSEC_MAPPING_A_SPORT] ||
+	    nla_parse_nested(sa, NFSEC_SA_A_MAX, tb[NFSEC_MAPPING_A_SA], NULL) ||
+	    !sa[NFSEC_SA_A_SPI] || !sa[NFSEC_SA_A_FAMILY])
+		return;
+	m.spi = nla_get_u32(sa[NFSEC_SA_A_SPI]);
+	m.family = nla_get_u16(sa[NFSEC_SA_A_FAMILY]);
+	if ((m.family != AF_INET && m.family != AF_INET6) ||
+	    (size_t)nla_len(tb[NFSEC_MAPPING_A_SRC]) != alen(m.family))
+		return;
+	memcpy(m.src, nla_data(tb[NFSEC_MAPPING_A_SRC]), alen(m.family));
+	m.sport = nla_get_u16(tb[NFSEC_MAPPING_A_SPORT]);
+	if (ops->mapping)
+		ops->mapping(ops->arg, &m);
+}
+
 static int event_cb(const struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
 	const struct kernel_event_ops *ops = arg;
@@ -489,6 +545,8 @@ static int event_cb(const struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 		parse_acquire(tb[NFSEC_A_ACQUIRE], ops);
 	else if (g->cmd == NFSEC_CMD_EXPIRE && tb[NFSEC_A_EXPIRE])
 		parse_expire(tb[NFSEC_A_EXPIRE], ops);
+	else if (g->cmd == NFSEC_CMD_MAPPING && tb[NFSEC_A_MAPPING])
+		parse_mapping(tb[NFSEC_A_MAPPING], ops);
 	return 0;
 }
 

@@ -70,10 +70,19 @@ struct kernel_expire {
 	bool hard;
 };
 
+/* An inbound ESP-in-UDP SA's peer now sends from src, UDP port sport. */
+struct kernel_mapping {
+	uint32_t spi;
+	int family;
+	uint8_t src[16];
+	uint16_t sport;
+};
+
 struct kernel_event_ops {
 	void *arg;
 	void (*acquire)(void *arg, const struct kernel_acquire *a);
 	void (*expire)(void *arg, const struct kernel_expire *e);
+	void (*mapping)(void *arg, const struct kernel_mapping *m);
 };
 
 struct kernel *kernel_open(struct nfsec_nl_err *err);
@@ -85,6 +94,10 @@ int kernel_read_events(struct kernel *k, const struct kernel_event_ops *ops);
 int kernel_spi_alloc(struct kernel *k, int family, const uint8_t *dst, uint32_t *spi,
 		     struct nfsec_nl_err *err);
 int kernel_sa_add(struct kernel *k, const struct kernel_sa *sa, struct nfsec_nl_err *err);
+/* NFSEC_CMD_SA_UPDATE: the SA (spi, family, dst) moves to path's family,
+ * src, dst and encapsulation ports; nothing else of path is used. */
+int kernel_sa_update(struct kernel *k, uint32_t spi, int family, const uint8_t *dst,
+		     const struct kernel_sa *path, struct nfsec_nl_err *err);
 int kernel_sa_del(struct kernel *k, uint32_t spi, int family, const uint8_t *dst,
 		  struct nfsec_nl_err *err);
 int kernel_policy_add(struct kernel *k, const struct kernel_policy *p, uint32_t *id,

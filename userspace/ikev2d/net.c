@@ -125,21 +125,17 @@ static size_t put_cmsg(uint8_t *cbuf, int level, int type, const void *data, siz
 	return CMSG_SPACE(len);
 }
 
-int net_send(struct net *n, const ike_sockaddr *local, const ike_sockaddr *remote,
-	     const uint8_t *buf, size_t len)
+/* One datagram from the NAT-T socket (natt) or the IKE one, leaving from
+ * local's address when it has one. */
+static int send_iov(struct net *n, const ike_sockaddr *local, const ike_sockaddr *remote,
+		    bool natt, struct iovec *iov, size_t iovlen, size_t len)
 {
-	static const uint8_t marker[4];
 	uint8_t cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	bool natt = ike_addr_port(local) == n->natt_port || ike_addr_port(remote) == IKE_NATT_PORT;
-	struct iovec iov[2] = {
-		{ .iov_base = (void *)marker, .iov_len = 4 },
-		{ .iov_base = (void *)buf, .iov_len = len },
-	};
 	struct msghdr mh = {
 		.msg_name = (void *)remote,
 		.msg_namelen = remote->sa.sa_family == AF_INET6 ? sizeof(remote->sin6) :
 								  sizeof(remote->sin),
-		.msg_iov = natt ? iov : iov + 1, .msg_iovlen = natt ? 2 : 1,
+		.msg_iov = iov, .msg_iovlen = iovlen,
 	};
 	size_t alen;
 	const uint8_t *a = ike_addr_bytes(local, &alen);
@@ -176,6 +172,28 @@ int net_send(struct net *n, const ike_sockaddr *local, const ike_sockaddr *remot
 	}
 	log_debug("sent %zu bytes to %s", len, ike_addr_str(remote, true, ra, sizeof(ra)));
 	return 0;
+}
+
+int net_send(struct net *n, const ike_sockaddr *local, const ike_sockaddr *remote,
+	     const uint8_t *buf, size_t len)
+{
+	static const uint8_t marker[4];
+	bool natt = ike_addr_port(local) == n->natt_port || ike_addr_port(remote) == IKE_NATT_PORT;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)marker, .iov_len = 4 },
+		{ .iov_base = (void *)buf, .iov_len = len },
+	};
+
+	return natt ? send_iov(n, local, remote, true, iov, 2, len) :
+		      send_iov(n, local, remote, false, iov + 1, 1, len);
+}
+
+int net_keepalive(struct net *n, const ike_sockaddr *local, const ike_sockaddr *remote)
+{
+	static const uint8_t ka = 0xff;
+	struct iovec iov = { .iov_base = (void *)&ka, .iov_len = 1 };
+
+	return send_iov(n, local, remote, true, &iov, 1, 1);
 }
 
 int net_route(const ike_sockaddr *remote, ike_sockaddr *local)

@@ -31,6 +31,8 @@ ssize_t net_recv(struct net *n, int i, uint8_t *buf, size_t cap, ike_sockaddr *l
 		 ike_sockaddr *remote);
 int net_send(struct net *n, const ike_sockaddr *local, const ike_sockaddr *remote,
 	     const uint8_t *buf, size_t len);
+/* A NAT keepalive (RFC 3948 §2.3) from the NAT-T socket. */
+int net_keepalive(struct net *n, const ike_sockaddr *local, const ike_sockaddr *remote);
 /* The source address the kernel picks for remote. */
 int net_route(const ike_sockaddr *remote, ike_sockaddr *local);
 

@@ -5,8 +5,8 @@
  * Covers the AUTH computation (§2.15), full IKE_SA_INIT + IKE_AUTH in both
  * roles with matching Child SA keys, INVALID_KE_PAYLOAD, COOKIE, message ID
  * window, retransmission and the reply cache, Delete, DPD, a kernel
- * install failure, an unsupported critical payload, and CREATE_CHILD_SA
- * from the peer.
+ * install failure, an unsupported critical payload, CREATE_CHILD_SA
+ * from the peer, and NAT traversal behind a simulated NAT.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +19,8 @@
 
 struct peer {
 	struct ike_ctx ctx;
+	unsigned int keepalives, moves;
+	ike_sockaddr moved_from;	/* old_remote of the last endpoints_changed */
 	struct config cfg;
 	ike_sockaddr addr;
 	unsigned int sent, installed, removed, spis;
@@ -41,6 +43,37 @@ struct pkt {
 static struct pkt queue[64];
 static size_t q_head, q_tail;
 static struct peer *peers[2];
+
+/*
+ * A NAT in front of peers[0] (when nat.on): what it sends leaves from
+ * nat.addr, its port 500 as nat.port[0], 4500 as nat.port[1]; what comes
+ * back to a mapped port goes to it, anything else is lost.
+ */
+static struct {
+	bool on;
+	ike_sockaddr addr;
+	uint16_t port[2];
+} nat;
+
+static bool nat_pass(struct pkt *k)
+{
+	uint16_t p;
+
+	if (!nat.on)
+		return true;
+	if (k->to == peers[1]) {
+		p = ike_addr_port(&k->from);
+		k->from.sin.sin_addr = nat.addr.sin.sin_addr;
+		ike_addr_set_port(&k->from, p == IKE_PORT ? nat.port[0] : nat.port[1]);
+		return true;
+	}
+	p = ike_addr_port(&k->dst);
+	if (!ike_addr_eq(&k->dst, &nat.addr) || (p != nat.port[0] && p != nat.port[1]))
+		return false;
+	k->dst.sin.sin_addr = peers[0]->addr.sin.sin_addr;
+	ike_addr_set_port(&k->dst, p == nat.port[0] ? IKE_PORT : IKE_NATT_PORT);
+	return true;
+}
 
 static int t_send(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote,
 		  const uint8_t *buf, size_t len)
@@ -96,6 +129,22 @@ static void t_remove(void *arg, const struct ike_sa *sa, const struct child_sa *
 	((struct peer *)arg)->removed++;
 }
 
+static int t_keepalive(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote)
+{
+	assert_int_equal(ike_addr_port(local), IKE_NATT_PORT);
+	((struct peer *)arg)->keepalives++;
+	return 0;
+}
+
+static void t_moved(void *arg, const struct ike_sa *sa, const ike_sockaddr *old_local,
+		    const ike_sockaddr *old_remote)
+{
+	struct peer *p = arg;
+
+	p->moves++;
+	p->moved_from = *old_remote;
+}
+
 /* Deliver everything queued; returns how many datagrams. */
 static unsigned int run(void)
 {
@@ -103,6 +152,9 @@ static unsigned int run(void)
 
 	while (q_head != q_tail) {
 		struct pkt *k = &queue[q_head++ % 64];
+
+		if (!nat_pass(k))
+			continue;
 		/* the receiver sees its own address as local, the port it came to */
 		ike_receive(&k->to->ctx, k->buf, k->len, &k->dst, &k->from);
 		n++;
@@ -141,7 +193,8 @@ static const char conf_b[] =
 static void peer_init(struct peer *p, const char *text, const char *addr)
 {
 	struct ike_ops ops = { .arg = p, .send = t_send, .spi_alloc = t_spi,
-			       .child_install = t_install, .child_remove = t_remove };
+			       .child_install = t_install, .child_remove = t_remove,
+			       .keepalive = t_keepalive, .endpoints_changed = t_moved };
 	char err[256];
 
 	memset(p, 0, sizeof(*p));
@@ -181,6 +234,7 @@ static void setup_peers(const struct setup *s)
 	peers[0] = &A;
 	peers[1] = &B;
 	q_head = q_tail = 0;
+	nat.on = false;
 }
 
 static int teardown(void **state)
@@ -597,6 +651,98 @@ static void test_dpd_dead_peer(void **state)
 	assert_null(live_sa(&A));
 	assert_int_equal(A.sent - sent, A.ctx.retx_tries);
 	assert_int_equal(A.removed, 1);
+}
+
+/*
+ * RFC 7296 §2.23 and RFC 3948 behind a simulated NAT: both sides find it,
+ * A (behind it) moves IKE to 4500 and sends keepalives, B does not; the
+ * NAT's mapping changes and B follows A's next authenticated request,
+ * once, not a retransmission of an old one from the old mapping; A never
+ * follows B.
+ */
+static void test_nat_traversal(void **state)
+{
+	static const char conf_any[] =
+		"conn t {\n"
+		"  local 192.0.2.2 ; remote %any\n"
+		"  local-id b.example ; remote-id a.example\n"
+		"  auth psk ; psk \"test secret\"\n"
+		"  ike aes128gcm16-prfsha256-x25519 ; esp aes128gcm16\n"
+		"  local-ts 10.2.0.0/16 ; remote-ts 10.0.0.0/8\n"
+		"  start none ; keepalive 5\n"
+		"}\n";
+	struct ike_sa *a, *b;
+	struct pkt old;
+	char ra[64];
+
+	setup_peers(&gcm);
+	ike_ctx_free(&B.ctx);
+	config_free(&B.cfg);
+	peer_init(&B, conf_any, "192.0.2.2");
+	nat.on = true;
+	nat.addr.sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "198.51.100.1", &nat.addr.sin.sin_addr);
+	nat.port[0] = 10500;
+	nat.port[1] = 14500;
+	establish(&a, &b);
+	assert_true(a->nat_local && !a->nat_remote);
+	assert_true(b->nat_remote && !b->nat_local);
+	assert_int_equal(ike_addr_port(&a->local), IKE_NATT_PORT);
+	assert_int_equal(ike_addr_port(&a->remote), IKE_NATT_PORT);
+	assert_int_equal(ike_addr_port(&b->local), IKE_NATT_PORT);
+	assert_string_equal(ike_addr_str(&b->remote, true, ra, sizeof(ra)), "198.51.100.1:14500");
+	assert_int_equal(A.moves + B.moves, 0);
+
+	/* keepalives: A every 20 s (the default), B none (not behind a NAT) */
+	for (int i = 0; i < 61; i++)
+		advance(1000);
+	assert_int_equal(A.keepalives, 3);
+	assert_int_equal(B.keepalives, 0);
+
+	/* the mapping changes; A's next request comes from the new port */
+	nat.port[1] = 24500;
+	a->tasks |= IKE_TASK_DPD;
+	ike_sa_kick(a);
+	old = queue[(q_tail - 1) % 64];	/* A's DPD, before the NAT */
+	run();
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);	/* answered through the NAT */
+	assert_string_equal(ike_addr_str(&b->remote, true, ra, sizeof(ra)), "198.51.100.1:24500");
+	assert_int_equal(B.moves, 1);
+	assert_string_equal(ike_addr_str(&B.moved_from, true, ra, sizeof(ra)),
+			    "198.51.100.1:14500");
+	/* the same request again from the old mapping: answered from the reply
+	 * cache, and no reason to move back */
+	old.from.sin.sin_addr = nat.addr.sin.sin_addr;
+	ike_addr_set_port(&old.from, 14500);
+	ike_receive(&B.ctx, old.buf, old.len, &old.dst, &old.from);
+	q_head = q_tail;
+	assert_string_equal(ike_addr_str(&b->remote, true, ra, sizeof(ra)), "198.51.100.1:24500");
+	assert_int_equal(B.moves, 1);
+
+	/* ESP from yet another port (nfsec's MAPPING event, through the
+	 * daemon): the same rule, B moves, A never does */
+	{
+		ike_sockaddr r = b->remote;
+
+		ike_addr_set_port(&r, 34500);
+		ike_sa_follow_peer(b, &b->local, &r);
+		r = a->remote;
+		ike_addr_set_port(&r, 4501);
+		ike_sa_follow_peer(a, &a->local, &r);
+	}
+	assert_int_equal(B.moves, 2);
+	assert_string_equal(ike_addr_str(&b->remote, true, ra, sizeof(ra)), "198.51.100.1:34500");
+	assert_int_equal(A.moves, 0);
+
+	/* A is behind the NAT: a request of B's from elsewhere moves nothing */
+	nat.on = false;
+	b->tasks |= IKE_TASK_DPD;
+	ike_sa_kick(b);
+	queue[(q_tail - 1) % 64].from.sin.sin_port = htons(4501);
+	queue[(q_tail - 1) % 64].dst = a->local;
+	run();
+	assert_int_equal(ike_addr_port(&a->remote), IKE_NATT_PORT);
+	assert_int_equal(A.moves, 0);
 }
 
 /* An INFORMATIONAL request with an unknown critical payload gets
@@ -1735,6 +1881,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_delete_child_from_responder, teardown),
 		cmocka_unit_test_teardown(test_kernel_install_failure, teardown),
 		cmocka_unit_test_teardown(test_dpd_dead_peer, teardown),
+		cmocka_unit_test_teardown(test_nat_traversal, teardown),
 		cmocka_unit_test_teardown(test_unsupported_critical, teardown),
 		cmocka_unit_test_teardown(test_wrong_psk, teardown),
 		cmocka_unit_test_teardown(test_cert_rsa_ecdsa, cert_teardown),
