@@ -95,7 +95,7 @@ measure() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 clear_all
-read -r plain_tcp plain_udp < <(measure)
+read -r plain_tcp plain_udp <<<"$(measure)"
 printf '%-18s %12s %12s %12s %8s %12s %12s %8s\n' algorithm "plain Mb/s" \
 	"XFRM Mb/s" "nfsec Mb/s" ratio "XFRM kpps" "nfsec kpps" ratio
 for entry in "${algs[@]}"; do
@@ -104,12 +104,12 @@ for entry in "${algs[@]}"; do
 	xfrm_side a $A $B "$x"
 	xfrm_side b $B $A "$x"
 	ping_ok a $B || log "$name: XFRM tunnel does not pass ping"
-	read -r x_tcp x_udp < <(measure)
+	read -r x_tcp x_udp <<<"$(measure)"
 	clear_all
 	nfsec_side a $A $B "$nf"
 	nfsec_side b $B $A "$nf"
 	ping_ok a $B || log "$name: nfsec tunnel does not pass ping"
-	read -r n_tcp n_udp < <(measure)
+	read -r n_tcp n_udp <<<"$(measure)"
 	printf '%-18s %12s %12s %12s %8s %12s %12s %8s\n' "$name" "$plain_tcp" \
 		"$x_tcp" "$n_tcp" "$(ratio "$n_tcp" "$x_tcp")" \
 		"$x_udp" "$n_udp" "$(ratio "$n_udp" "$x_udp")"
