@@ -94,7 +94,8 @@ clean:
 # Benchmarks (not tests): numbers printed side by side with Linux XFRM in the
 # same VM; see Documentation/performance.md.
 bench: all
-	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 1800 -- env NFSEC_BENCH=1 selftests/bench/tunnel.sh
+	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 1800 -- env NFSEC_BENCH=1 \
+		sh -c 'selftests/bench/tunnel.sh && selftests/bench/sa-install.sh'
 
 bench-spd: all
 	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 3600 -- env NFSEC_BENCH=1 selftests/bench/spd.sh

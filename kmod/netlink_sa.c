@@ -617,7 +617,11 @@ static int nfsec_nl_parse_lifetimes(struct nlattr **tb,
 	return 0;
 }
 
-/* Anti-replay, ESN and the outbound sequence number. */
+/*
+ * Anti-replay, ESN and the sequence number: outbound the last number sent,
+ * inbound the replay window's top (the last number received, e.g. when an
+ * SA's state moves to another router).
+ */
 static int nfsec_nl_parse_seq(struct nlattr **tb, struct nfsec_sa_cfg *cfg,
 			      struct netlink_ext_ack *extack)
 {
@@ -625,23 +629,19 @@ static int nfsec_nl_parse_seq(struct nlattr **tb, struct nfsec_sa_cfg *cfg,
 	struct nlattr *seq = tb[NFSEC_SA_A_SEQ];
 	bool esn = cfg->flags & NFSEC_SA_F_ESN;
 
+	cfg->seq = seq ? nla_get_u64(seq) : 0;
+	if (!esn && cfg->seq > U32_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, seq,
+				    "SEQ beyond 2^32 - 1 needs the ESN flag");
+		return -EINVAL;
+	}
 	if (cfg->dir == NFSEC_DIR_OUT) {
 		if (rw) {
 			NL_SET_ERR_MSG_ATTR(extack, rw,
 					    "REPLAY_WINDOW is for inbound SAs");
 			return -EINVAL;
 		}
-		cfg->seq = seq ? nla_get_u64(seq) : 0;
-		if (!esn && cfg->seq > U32_MAX) {
-			NL_SET_ERR_MSG_ATTR(extack, seq,
-					    "SEQ beyond 2^32 - 1 needs the ESN flag");
-			return -EINVAL;
-		}
 		return 0;
-	}
-	if (seq) {
-		NL_SET_ERR_MSG_ATTR(extack, seq, "SEQ is for outbound SAs");
-		return -EINVAL;
 	}
 	cfg->replay_window = rw ? nla_get_u32(rw) : NFSEC_REPLAY_WINDOW_DEFAULT;
 	if (cfg->replay_window &&
@@ -656,6 +656,11 @@ static int nfsec_nl_parse_seq(struct nlattr **tb, struct nfsec_sa_cfg *cfg,
 	if (esn && !cfg->replay_window) {
 		NL_SET_ERR_MSG_ATTR(extack, rw,
 				    "ESN on an inbound SA needs a replay window");
+		return -EINVAL;
+	}
+	if (seq && !cfg->replay_window) {
+		NL_SET_ERR_MSG_ATTR(extack, seq,
+				    "SEQ on an inbound SA needs a replay window");
 		return -EINVAL;
 	}
 	return 0;

@@ -41,6 +41,27 @@ void nfsec_replay_free(struct nfsec_replay *rp)
 NFSEC_EXPORT_FOR_KUNIT(nfsec_replay_free);
 
 /*
+ * A new SA's window starts at @top rather than 0 (the state of an SA moved
+ * from elsewhere): @top and the numbers of the window below it count as
+ * received. Before the SA is published, so without the lock.
+ */
+void nfsec_replay_start(struct nfsec_replay *rp, u64 top)
+{
+	unsigned long bits = rp->nwords * BITS_PER_LONG;
+	u32 w;
+
+	if (!top || !rp->window)
+		return;
+	rp->top = top;
+	/* Every word of the ring is below top but its own: whole words. */
+	for (w = 0; w < rp->nwords; w++)
+		rp->bitmap[w] = ~0UL;
+	w = (top & (bits - 1)) / BITS_PER_LONG;
+	rp->bitmap[w] = GENMASK(top % BITS_PER_LONG, 0);
+}
+NFSEC_EXPORT_FOR_KUNIT(nfsec_replay_start);
+
+/*
  * RFC 4303 Appendix A2.1: guess the high 32 bits of a received sequence
  * number from its low 32 bits and the window. Returns false when the number
  * would lie in the subspace before the first one: it can only be too old.

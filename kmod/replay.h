@@ -43,6 +43,7 @@ struct nfsec_replay {
 
 struct nfsec_replay *nfsec_replay_alloc(u32 window, bool esn, gfp_t gfp);
 void nfsec_replay_free(struct nfsec_replay *rp);
+void nfsec_replay_start(struct nfsec_replay *rp, u64 top);
 u64 nfsec_replay_seq64(const struct nfsec_replay *rp, u32 seq_lo);
 enum nfsec_replay_verdict nfsec_replay_check(const struct nfsec_replay *rp,
 					     u32 seq_lo, u64 *seq);

@@ -36,6 +36,7 @@ struct replay_case {
 	u64 start;	/* top before the first step (0: fresh SA) */
 	const struct replay_step *steps;
 	unsigned int nsteps;
+	u64 restored;	/* top given at creation (SEQ): nfsec_replay_start() */
 };
 
 #define OK	NFSEC_REPLAY_OK
@@ -108,6 +109,21 @@ static const struct replay_step no_esn_top[] = {
 	{ 0xffffffff, OK, 0xffffffffULL }, { 1, OLD }, { 0xfffffffe, OK },
 };
 
+/* A window restored at 1000: what it covers counts as received. */
+static const struct replay_step restored[] = {
+	{ 1000, DUP }, { 999, DUP }, { 937, DUP }, { 936, OLD }, { 1001, OK },
+	{ 1000, DUP }, { 1065, OK }, { 1002, OK }, { 1002, DUP }, { 1001, OLD },
+	{ 1064, OK },
+};
+
+/* ESN, window 4096, restored just below 2^32: the high bits roll over. */
+static const struct replay_step restored_esn[] = {
+	{ 0xfffffff0, DUP }, { 0xffffffef, DUP }, { 0xfffff001, DUP },
+	{ 0xffffffff, OK, 0xffffffffULL }, { 0, OK, 0x100000000ULL },
+	{ 0xfffff001, DUP }, { 0xfffffff1, OK, 0xfffffff1ULL },
+	{ 1, OK, 0x100000001ULL }, { 0xfffffff1, DUP },
+};
+
 /* Window 0: no replay protection at all (debugging only). */
 static const struct replay_step window_off[] = {
 	{ 5, OK }, { 5, OK }, { 1, OK }, { 0, ZERO },
@@ -125,6 +141,9 @@ static const struct replay_case replay_cases[] = {
 	{ "window_off", 0, false, 0, STEPS(window_off) },
 	{ "in_order_esn", 4096, true, 0, STEPS(in_order) },
 	{ "duplicates_esn", 64, true, 0, STEPS(esn_dups) },
+	{ "restored", 64, false, 0, STEPS(restored), .restored = 1000 },
+	{ "restored_esn_4096", 4096, true, 0, STEPS(restored_esn),
+	  .restored = 0xfffffff0ULL },
 };
 
 static void replay_case_desc(const struct replay_case *c, char *desc)
@@ -145,6 +164,7 @@ static void replay_table(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rp));
 	if (c->start)
 		KUNIT_ASSERT_EQ(test, nfsec_replay_advance(rp, c->start), OK);
+	nfsec_replay_start(rp, c->restored);
 	for (i = 0; i < c->nsteps; i++) {
 		const struct replay_step *st = &c->steps[i];
 

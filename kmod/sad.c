@@ -599,6 +599,7 @@ struct nfsec_sa *nfsec_sa_create(struct nfsec_sad *sad,
 			sa->replay = NULL;
 			goto fail;
 		}
+		nfsec_replay_start(sa->replay, cfg->seq);
 	}
 	sa->cfg = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL);
 	if (!sa->cfg) {

@@ -183,7 +183,11 @@ refuse('replay window on an outbound SA', 'SA_NEW', sa(replay_window=u32(SA_REPL
 refuse('ESN inbound without a window', 'SA_NEW',
        sa(**IN, replay_window=u32(SA_REPLAY_WINDOW, 0), flags=u32(SA_FLAGS, SA_F_ESN)), EINVAL,
        'ESN on an inbound SA needs a replay window')
-refuse('SEQ on an inbound SA', 'SA_NEW', sa(**IN, seq=u64(SA_SEQ, 5)), EINVAL, 'SEQ is for outbound SAs')
+refuse('SEQ on an inbound SA without a window', 'SA_NEW',
+       sa(**IN, replay_window=u32(SA_REPLAY_WINDOW, 0), seq=u64(SA_SEQ, 5)), EINVAL,
+       'SEQ on an inbound SA needs a replay window')
+refuse('inbound SEQ past 2^32 without ESN', 'SA_NEW', sa(**IN, seq=u64(SA_SEQ, 1 << 32)), EINVAL,
+       'needs the ESN flag')
 refuse('SEQ past 2^32 without ESN', 'SA_NEW', sa(seq=u64(SA_SEQ, 1 << 32)), EINVAL, 'needs the ESN flag')
 
 # Outer header, encapsulation, sizes.

@@ -91,7 +91,10 @@
  *            becomes this SA (an inbound SA with the reservation's SPI,
  *            PROTO, FAMILY and DST). STATS and CURRENT are refused; DF and
  *            DSCP need tunnel mode, ENCAP and TFC_PAD ESP, REPLAY_WINDOW
- *            an inbound SA, SEQ an outbound one.
+ *            an inbound SA. SEQ: outbound, the last sequence number sent;
+ *            inbound (with a window), the window's top: it and the
+ *            window's numbers below it count as received (an SA's state
+ *            moved from another router; XFRM's replay state).
  *   reply:   NFSEC_A_SA: nest { SPI, PROTO, FAMILY, DST }
  *   errors:  EEXIST: an SA with this SPI, PROTO, FAMILY and DST exists
  *            (or the SPI is reserved and the SA is outbound).
@@ -528,7 +531,8 @@ enum nfsec_sa_attrs {
 	NFSEC_SA_A_LIFETIME_HARD,	/* nest nfsec_lifetime_attrs */
 	NFSEC_SA_A_TFC_PAD,		/* u32: pad payloads to this length */
 	NFSEC_SA_A_MTU,			/* u32: path MTU, 0 = from the route */
-	NFSEC_SA_A_SEQ,			/* u64: outbound, last number used */
+	NFSEC_SA_A_SEQ,			/* u64: outbound, last number used;
+					 * inbound (SA_NEW), the window's top */
 	NFSEC_SA_A_STATS,		/* nest nfsec_sa_stats_attrs; reply */
 	NFSEC_SA_A_CURRENT,		/* nest nfsec_lifetime_attrs; reply:
 					 * what was used so far */

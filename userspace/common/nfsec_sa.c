@@ -371,6 +371,11 @@ int nfsec_sa_check(const struct nfsec_sa *sa, char *why, size_t whylen)
 	     "esn on an inbound SA needs a replay window");
 	NEED(sa->dir == NFSEC_DIR_IN || !sa->has_replay_window,
 	     "replay-window is for inbound SAs");
+	NEED(!sa->has_seq || sa->seq <= UINT32_MAX || (sa->flags & NFSEC_SA_F_ESN),
+	     "seq beyond 4294967295 needs esn");
+	NEED(!sa->has_seq || sa->dir == NFSEC_DIR_OUT || !sa->has_replay_window ||
+	     sa->replay_window,
+	     "seq on an inbound SA needs a replay window");
 	if (sa->has_soft && sa->has_hard) {
 		const uint64_t *s = &sa->soft.bytes, *h = &sa->hard.bytes;
 		static const char *const kinds[] = {
@@ -510,7 +515,8 @@ int nfsec_sa_put(struct nl_msg *msg, int attrtype, const struct nfsec_sa *sa)
 	    (sa->has_hard &&
 	     put_lifetime(msg, NFSEC_SA_A_LIFETIME_HARD, &sa->hard)) ||
 	    (sa->has_tfc_pad && nla_put_u32(msg, NFSEC_SA_A_TFC_PAD, sa->tfc_pad)) ||
-	    (sa->has_mtu && nla_put_u32(msg, NFSEC_SA_A_MTU, sa->mtu)))
+	    (sa->has_mtu && nla_put_u32(msg, NFSEC_SA_A_MTU, sa->mtu)) ||
+	    (sa->has_seq && nla_put_u64(msg, NFSEC_SA_A_SEQ, sa->seq)))
 		return -NLE_NOMEM;
 	nla_nest_end(msg, nest);
 	return 0;

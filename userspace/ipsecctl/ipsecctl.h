@@ -37,6 +37,12 @@ int spi_main(int argc, char **argv);
 int ike_main(int argc, char **argv);
 /* -f FILE: parse every line, then one atomic replace. */
 int policy_load_file(const char *file);
+/*
+ * -b FILE: each line (words as in -f files: blanks separate, "..." quotes,
+ * "#" starts a comment) is a command, run by @run; stops at the first that fails, naming its line.
+ */
+#define BATCH_MAX_WORDS 128
+int batch_run(const char *file, int (*run)(int argc, char **argv));
 
 /* A command of a table: "policy" in main, "add" in policy. */
 struct subcommand {

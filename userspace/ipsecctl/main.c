@@ -4,7 +4,7 @@
  *
  * A table of subcommands; each lives in its own file. Global options come
  * first: -j (JSON), -s (statistics), --keys (SA keys), -S PATH (ikev2d's
- * socket), -f FILE (load an SPD), -n (check only).
+ * socket), -f FILE (load an SPD), -n (check only), -b FILE (a command a line).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,8 +31,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s [-j] [-s] [--keys] [-S PATH] COMMAND [ARGS]\n"
 		"       %s [-n] [-j] -f FILE\n"
+		"       %s [-j] [-s] [--keys] -b FILE\n"
 		"       %s { -h | --help | -V | --version }\n"
-		"Commands:\n", prog, prog, prog);
+		"Commands:\n", prog, prog, prog, prog);
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-8s %s\n", subcommands[i].name,
 			subcommands[i].description);
@@ -47,7 +48,8 @@ static void usage(FILE *f)
 		"  -f, --file F   replace the whole SPD with the policies in F, atomically\n"
 		"                 (\"-\" reads standard input)\n"
 		"  -n, --check    with -f: validate only (parse, and ask the kernel to\n"
-		"                 check), change nothing\n"
+		"                 check), change nothing\n"		"  -b, --batch F  run the commands in F, one a line (\"-\": standard\n"
+		"                 input); stops at the first that fails\n"
 		"Try \"%s policy help\"; see ipsecctl(8).\n", prog);
 }
 
@@ -69,6 +71,14 @@ int run_subcommand(const char *ctx, const struct subcommand *cmds, size_t n,
 		ctx ? ctx : "", ctx ? ": " : "", argv[0]);
 	print_usage(stderr);
 	return EXIT_USAGE;
+}
+
+/* A line of -b FILE: a command of the top-level table. */
+static int run_batch_line(int argc, char **argv)
+{
+	return run_subcommand(NULL, subcommands,
+			      sizeof(subcommands) / sizeof(subcommands[0]),
+			      argc, argv, usage);
 }
 
 /* "where" for a command-line error: the words, the bad one marked. */
@@ -124,7 +134,7 @@ struct nfsec_nl *ctl_open(const char *cmd)
 
 int main(int argc, char **argv)
 {
-	const char *file = NULL;
+	const char *file = NULL, *batch = NULL;
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -152,6 +162,13 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			file = argv[i];
+		} else if (!strcmp(o, "-b") || !strcmp(o, "--batch")) {
+			if (++i == argc) {
+				fprintf(stderr, "%s: -b needs a FILE\n", prog);
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			batch = argv[i];
 		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			usage(stdout);
 			return 0;
@@ -179,6 +196,15 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		return policy_load_file(file);
+	}
+	if (batch) {
+		if (argc || file || opts.check_only) {
+			fprintf(stderr, "%s: -b takes no command, -f or -n\n",
+				prog);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		return batch_run(batch, run_batch_line);
 	}
 	if (opts.check_only) {
 		fprintf(stderr, "%s: -n only applies to -f FILE\n", prog);

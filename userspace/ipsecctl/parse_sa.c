@@ -187,6 +187,24 @@ static int kw_esn(struct sa_words *w, int i)
 	return i + 1;
 }
 
+/* Outbound: the last number sent; inbound: the last received (the window's top). */
+static int kw_seq(struct sa_words *w, int i)
+{
+	const char *v;
+	char *end;
+
+	if (need(w, i, 1, "a value"))
+		return -1;
+	v = w->argv[i + 1];
+	errno = 0;
+	w->sa->seq = strtoull(v, &end, 0);
+	if (!isdigit((unsigned char)v[0]) || errno || *end)
+		return parse_fail(w->e, i + 1, "bad seq \"%s\": expected 0-18446744073709551615, decimal or 0x hex",
+			    v);
+	w->sa->has_seq = true;
+	return i + 2;
+}
+
 static int kw_tfc(struct sa_words *w, int i)
 {
 	w->sa->has_tfc_pad = true;
@@ -613,6 +631,7 @@ int parse_sa_add(int argc, char **argv, struct nfsec_sa *sa,
 		{ "encap", kw_encap, false }, { "lifetime", kw_lifetime, true },
 		{ "df", kw_df, false }, { "dscp", kw_dscp, false },
 		{ "tfc", kw_tfc, false }, { "mtu", kw_mtu, false },
+		{ "seq", kw_seq, false },
 	};
 	struct sa_words w = { .argc = argc, .argv = argv, .e = e, .sa = sa };
 	char why[300];

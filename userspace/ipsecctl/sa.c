@@ -22,7 +22,7 @@ static void usage(FILE *f)
 		"         [sel [src PREFIX] [dst PREFIX] [proto P] [sport N] [dport N]]\n"
 		"         [encap espinudp SPORT DPORT]\n"
 		"         [lifetime soft|hard bytes|packets|seconds|use-seconds N ...]\n"
-		"         [df copy|set|clear] [dscp copy|N] [tfc N] [mtu N]\n"
+		"         [df copy|set|clear] [dscp copy|N] [tfc N] [mtu N] [seq N]\n"
 		"       %s sa list [ipsec esp|ah] [reqid N] [-s] [--keys]\n"
 		"       %s sa get spi SPI dst ADDR ipsec esp|ah [-s] [--keys]\n"
 		"       %s sa del spi SPI dst ADDR ipsec esp|ah\n"

@@ -48,6 +48,14 @@ expect "lookup with a prefix" 1 'expected one address' -- policy lookup dir out 
 expect "-n needs -f" 1 '-n only applies to -f' -- -n policy list
 expect "-f takes no command" 1 '-f takes no command' -- -f /dev/null policy list
 expect "missing file" 1 'No such file' -- -f "$tmp/none.conf"
+expect "-b takes no command" 1 '-b takes no command' -- -b /dev/null policy list
+expect "-b: missing file" 1 'No such file' -- -b "$tmp/none.batch"
+printf 'sa add dir out "spi 1\n' >"$tmp/quote.batch"
+expect "-b: a bad quote names the line" 1 'quote.batch:1: a quote is not closed' -- -b "$tmp/quote.batch"
+printf '# nothing\n\nsa add dir sideways\n' >"$tmp/bad.batch"
+expect "-b: a bad command names its line" 1 'bad.batch:3: command failed' -- -b "$tmp/bad.batch"
+printf '# help twice\n\nsa help\npolicy help # and a comment\n' >"$tmp/help.batch"
+expect "-b: every line runs" 0 'policy lookup dir' -- -b "$tmp/help.batch"
 expect "monitor takes no arguments" 1 'unexpected "now"' -- monitor now
 expect "stats takes no arguments" 1 'unexpected "all"' -- stats all
 

@@ -195,6 +195,14 @@ static void test_add_options(void **state)
 	assert_true(sa.flags & NFSEC_SA_F_DSCP_SET);
 	assert_int_equal(sa.tfc_pad, 1200);
 	assert_int_equal(sa.mtu, 1400);
+	assert_false(sa.has_seq);
+
+	/* seq: decimal or hex, past 2^32 with esn, inbound with a window. */
+	add_ok(BASE "aead aes128gcm16 " K20 " esn seq 0x1fffffff0", &sa);
+	assert_true(sa.has_seq);
+	assert_int_equal(sa.seq, 0x1fffffff0ULL);
+	add_ok("dir in spi 1 src 192.0.2.1 dst 192.0.2.2 ipsec esp mode transport aead aes128gcm16 " K20 " seq 4294967295", &sa);
+	assert_int_equal(sa.seq, 0xffffffffULL);
 
 	/* lifetime may come twice; dscp copy sets nothing. */
 	add_ok(BASE "aead aes128gcm16 " K20 " lifetime soft seconds 10 lifetime hard seconds 20", &sa);
@@ -241,6 +249,9 @@ static const struct bad_case bad_adds[] = {
 	{ "replay-window 16", "expected 0 (off) or 32-4096", "16" },
 	{ "tfc 70000", "bad tfc", "70000" },
 	{ "mtu 10", "expected 0 (from the route) or 68-65535", "10" },
+	{ "seq -1", "bad seq \"-1\"", "-1" },
+	{ "seq 0x10000000000000000", "bad seq", "0x10000000000000000" },
+	{ "seq 12ab", "bad seq", "12ab" },
 	{ "df maybe", "expected copy, set or clear", "maybe" },
 	{ "dscp 64", "expected copy or a number 0-63", "64" },
 	{ "aead aes128gcm16", "needs NAME KEYHEX ICVBITS", "aead" },
@@ -298,6 +309,8 @@ static const struct bad_case bad_adds[] = {
 	{ BASE "aead aes128gcm16 " K20 " lifetime soft bytes 100 hard bytes 50", "soft bytes lifetime (100) is beyond the hard one (50)", "" },
 	{ "dir in spi 1 src 192.0.2.1 dst 192.0.2.2 ipsec esp mode transport aead aes128gcm16 " K20 " esn replay-window 0", "esn on an inbound SA needs a replay window", "" },
 	{ BASE "aead aes128gcm16 " K20 " replay-window 64", "replay-window is for inbound SAs", "" },
+	{ BASE "aead aes128gcm16 " K20 " seq 4294967296", "seq beyond 4294967295 needs esn", "" },
+	{ "dir in spi 1 src 192.0.2.1 dst 192.0.2.2 ipsec esp mode transport aead aes128gcm16 " K20 " seq 5 replay-window 0", "seq on an inbound SA needs a replay window", "" },
 };
 
 static void test_add_errors(void **state)
@@ -480,7 +493,7 @@ static void test_sa_roundtrip(void **state)
 	add_ok("mode tunnel ipsec esp reqid 7 src 192.0.2.1 dst 192.0.2.2 dir in spi 0xc0ffee "
 	       "enc aes256-sha256 " K32 K32 " replay-window 128 esn sel src 10.1.0.0/24 "
 	       "encap espinudp 4500 4500 lifetime soft packets 5 hard packets 9 "
-	       "df clear dscp 10 tfc 100 mtu 1300", &sa);
+	       "df clear dscp 10 tfc 100 mtu 1300 seq 0x100000005", &sa);
 	a = put_and_find(msg, &sa);
 	assert_non_null(a);
 	assert_true(nla_type(a) == NFSEC_A_SA && (a->nla_type & NLA_F_NESTED));
@@ -516,6 +529,8 @@ static void test_sa_roundtrip(void **state)
 	assert_int_equal(back.dscp, 10);
 	assert_int_equal(back.tfc_pad, 100);
 	assert_int_equal(back.mtu, 1300);
+	assert_true(back.has_seq);
+	assert_int_equal(back.seq, 0x100000005ULL);
 	nlmsg_free(msg);
 
 	/* The identity alone. */
