@@ -225,6 +225,20 @@ int kernel_sa_add(struct kernel *k, const struct kernel_sa *sa, struct nfsec_nl_
 	return run(k, msg, NULL, NULL, err);
 }
 
+/* NFSEC_A_SA holding what names an ESP SA (RFC 4301 §4.1): SPI, DST. */
+static int put_sa_id(struct nl_msg *msg, uint32_t spi, int family, const uint8_t *dst)
+{
+	struct nlattr *nest = nfsec_nest_start(msg, NFSEC_A_SA);
+
+	if (!nest || nla_put_u32(msg, NFSEC_SA_A_SPI, spi) ||
+	    nla_put_u8(msg, NFSEC_SA_A_PROTO, IPPROTO_ESP) ||
+	    nla_put_u16(msg, NFSEC_SA_A_FAMILY, (uint16_t)family) ||
+	    nla_put(msg, NFSEC_SA_A_DST, (int)alen(family), dst))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 int kernel_sa_update(struct kernel *k, uint32_t spi, int family, const uint8_t *dst,
 		     const struct kernel_sa *path, struct nfsec_nl_err *err)
 {
@@ -233,13 +247,8 @@ int kernel_sa_update(struct kernel *k, uint32_t spi, int family, const uint8_t *
 
 	if (!msg)
 		return -ENOMEM;
-	nest = nfsec_nest_start(msg, NFSEC_A_SA);
-	if (!nest || nla_put_u32(msg, NFSEC_SA_A_SPI, spi) ||
-	    nla_put_u8(msg, NFSEC_SA_A_PROTO, IPPROTO_ESP) ||
-	    nla_put_u16(msg, NFSEC_SA_A_FAMILY, (uint16_t)family) ||
-	    nla_put(msg, NFSEC_SA_A_DST, (int)alen(family), dst))
+	if (put_sa_id(msg, spi, family, dst))
 		return too_big(msg, err);
-	nla_nest_end(msg, nest);
 	nest = nfsec_nest_start(msg, NFSEC_A_SA_PATH);
 	if (!nest || nla_put_u16(msg, NFSEC_SA_PATH_A_FAMILY, (uint16_t)path->family) ||
 	    nla_put(msg, NFSEC_SA_PATH_A_SRC, (int)alen(path->family), path->src) ||
@@ -254,17 +263,11 @@ int kernel_sa_del(struct kernel *k, uint32_t spi, int family, const uint8_t *dst
 		  struct nfsec_nl_err *err)
 {
 	struct nl_msg *msg = new_msg(k, NFSEC_CMD_SA_DEL, err);
-	struct nlattr *nest;
 
 	if (!msg)
 		return -ENOMEM;
-	nest = nfsec_nest_start(msg, NFSEC_A_SA);
-	if (!nest || nla_put_u32(msg, NFSEC_SA_A_SPI, spi) ||
-	    nla_put_u8(msg, NFSEC_SA_A_PROTO, IPPROTO_ESP) ||
-	    nla_put_u16(msg, NFSEC_SA_A_FAMILY, (uint16_t)family) ||
-	    nla_put(msg, NFSEC_SA_A_DST, (int)alen(family), dst))
+	if (put_sa_id(msg, spi, family, dst))
 		return too_big(msg, err);
-	nla_nest_end(msg, nest);
 	return run(k, msg, NULL, NULL, err);
 }
 
