@@ -32,6 +32,7 @@ struct typed {
 		struct ike_delete d;
 		struct ike_ts_payload ts;
 		struct ike_cp cp;
+		struct ike_skf skf;
 	} u;
 };
 
@@ -59,6 +60,7 @@ static int decode(const struct ike_payload *pl, struct typed *t)
 	case IKE_PL_TSR: return ike_parse_ts(pl->body, &t->u.ts);
 	case IKE_PL_CP: return ike_parse_cp(pl->body, &t->u.cp);
 	case IKE_PL_EAP: return ike_parse_eap(pl->body, &t->u.buf);
+	case IKE_PL_SKF: return ike_parse_skf(pl->body, &t->u.skf);
 	default: t->u.buf = pl->body; return IKE_OK;
 	}
 }
@@ -82,6 +84,9 @@ static void encode(struct ike_wbuf *w, const struct typed *t, uint8_t sk_first)
 	case IKE_PL_CP: ike_put_cp(w, &t->u.cp); break;
 	case IKE_PL_EAP: ike_put_eap(w, t->u.buf); break;
 	case IKE_PL_SK: ike_put_sk(w, sk_first, t->u.buf); break;
+	case IKE_PL_SKF:
+		ike_put_skf(w, sk_first, t->u.skf.num, t->u.skf.total, t->u.skf.enc);
+		break;
 	default: abort();	/* the message parser keeps only known types */
 	}
 }
@@ -145,6 +150,9 @@ static bool typed_eq(const struct typed *a, const struct typed *b)
 		return a->u.ts.n == b->u.ts.n &&
 		       !memcmp(a->u.ts.ts, b->u.ts.ts, a->u.ts.n * sizeof(a->u.ts.ts[0]));
 	case IKE_PL_CP: return cp_eq(&a->u.cp, &b->u.cp);
+	case IKE_PL_SKF:
+		return a->u.skf.num == b->u.skf.num && a->u.skf.total == b->u.skf.total &&
+		       buf_eq(a->u.skf.enc, b->u.skf.enc);
 	default: return buf_eq(a->u.buf, b->u.buf);
 	}
 }
@@ -161,7 +169,7 @@ static void roundtrip(const struct ike_msg *m, struct ike_wbuf *w, uint8_t *out)
 
 	for (unsigned int i = 0; i < m->n; i++) {
 		CHECK(decode(&m->pl[i], &before[i]) == IKE_OK);
-		if (m->pl[i].type == IKE_PL_SK)
+		if (m->pl[i].type == IKE_PL_SK || m->pl[i].type == IKE_PL_SKF)
 			sk_first = m->pl[i].sk_first;
 		encode(w, &before[i], sk_first);
 	}
@@ -185,6 +193,10 @@ static void roundtrip(const struct ike_msg *m, struct ike_wbuf *w, uint8_t *out)
 		CHECK(typed_eq(&before[i], &after));
 		if (m->pl[i].type == IKE_PL_SK)
 			CHECK(m2.pl[i].sk_first == m->pl[i].sk_first && m2.pl[i].critical);
+		/* RFC 7383 §2.5: only fragment 1 names the inner chain */
+		if (m->pl[i].type == IKE_PL_SKF)
+			CHECK(m2.pl[i].sk_first ==
+			      (before[i].u.skf.num == 1 ? m->pl[i].sk_first : IKE_PL_NONE));
 	}
 }
 
