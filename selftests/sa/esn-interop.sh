@@ -15,10 +15,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../spd/traffic.bash"
 . "$(dirname "$0")/interop.bash"
-trap '_traffic_cleanup; _cleanup' EXIT
-
-topo_pair
-nfsec_load
+pair_start
 
 start=$((0x100000000 - 300))
 NF_OUT_X="esn seq $start"

@@ -9,8 +9,12 @@
 #   bulk_ok FROM TO ADDR PORT SIZE   SIZE random bytes over TCP, compared
 #   udp_ok3 FROM TO ADDR PORT     udp_ok, tolerating one lost datagram
 #   sa_packets NS SPI             packets nfsec's SA SPI carried in NS
+#   pair_start                    topo_pair and nfsec, cleaned up on exit
 #   pair_case NAME FAMILY MODE    SAs and policies of algorithm NAME on a
 #                                 (nfsec) and b (XFRM) of topo_pair
+#   pair_matrix full|light NAME...   the checks of those algorithms between
+#                                 a and b, both modes and families
+#   pair_no_xfrm_errors           b's XFRM counted no wire errors
 #   topo_gateways                 ha - ga (nfsec) - r - gb (XFRM) - hb
 #   gw_case NAME INNER OUTER      SAs and policies of algorithm NAME on ga
 #                                 and gb, inner and outer family 4 or 6
@@ -110,7 +114,13 @@ xfrm_seq_errors() { # NS
 	n "$1" awk '$1 == "XfrmInStateSeqError" { print $2 }' /proc/net/xfrm_stat
 }
 
-# Host to host (lib.sh's topo_pair): a (nfsec) and b (XFRM).
+# Host to host (lib.sh's topo_pair): a (nfsec) and b (XFRM). pair_start
+# builds it and loads nfsec, with the cleanup of lib.sh and traffic.bash.
+pair_start() {
+	trap '_traffic_cleanup; _cleanup' EXIT
+	topo_pair
+	nfsec_load
+}
 pair_reset() {
 	n a ipsecctl sa flush
 	n a ipsecctl policy flush
@@ -162,6 +172,58 @@ pair_case() { # NAME FAMILY MODE
 		${X_OUT_X:-replay-window 64} $x_out || return 1
 	n b ip xfrm policy add dir in src $A dst $B priority 100 tmpl src $A dst $B proto $proto reqid 1 mode $mode || return 1
 	n b ip xfrm policy add dir out src $B dst $A priority 100 tmpl src $B dst $A proto $proto reqid 1 mode $mode || return 1
+}
+
+# Every case of algorithms NAME... between a (nfsec) and b (XFRM): tunnel
+# and transport mode, IPv4 and IPv6. DEPTH "full" checks pings, large pings
+# (fragmented before protection), ICMP too-big at the inner MTU, 300 kB of
+# TCP each way compared byte for byte (GSO, PMTU) and UDP. DEPTH "light" is
+# for one more key size, ICV length or cipher of a construction already run
+# full: what differs between them is the transform and its overhead, so it
+# checks pings, the inner MTU and 64 kB of TCP each way.
+pair_matrix() { # full|light NAME...
+	local depth=$1 name fam mode what out in min size
+	shift
+	for name in "$@"; do
+		for fam in 4 6; do
+			for mode in tunnel transport; do
+				what="$name $mode IPv$fam"
+				check "$what: SAs and policies install on both sides" \
+					pair_case "$name" "$fam" "$mode" || continue
+				check "$what: nfsec pings XFRM" ping_ok a "$B"
+				check "$what: XFRM pings nfsec" ping_ok b "$A"
+				if [ "$depth" = full ]; then
+					check "$what: 3000-byte pings, both ways" \
+						sh -c "ip netns exec a ping -q -c 2 -W 2 -s 3000 $B >/dev/null &&
+						       ip netns exec b ping -q -c 2 -W 2 -s 3000 $A >/dev/null"
+				fi
+				check "$what: a don't-fragment ping over the inner MTU gets ICMP too-big" \
+					sh -c "ip netns exec a ping -c 1 -W 2 -M do -s 1460 $B 2>&1 | grep -qi 'too long\|too big\|mtu'"
+				size=64000 min=40
+				[ "$depth" = full ] && size=300000 min=100
+				_port=$((_port + 1))
+				check "$what: TCP $((size / 1000)) kB nfsec -> XFRM" bulk_ok a b "$B" $_port $size
+				_port=$((_port + 1))
+				check "$what: TCP $((size / 1000)) kB XFRM -> nfsec" bulk_ok b a "$A" $_port $size
+				if [ "$depth" = full ]; then
+					_port=$((_port + 1))
+					check "$what: UDP XFRM -> nfsec" udp_ok3 b a "$A" $_port
+				fi
+				out=$(sa_packets a $((0x1001))) in=$(sa_packets a $((0x2002)))
+				check "$what: nfsec's SAs carried it (out $out, in $in packets)" \
+					test "${out:-0}" -gt $min -a "${in:-0}" -gt $min
+			done
+		done
+	done
+}
+_port=7000
+
+# What b received really was ESP/AH from a: XFRM counted no header, ICV or
+# state errors (sequence errors are only reported, see xfrm_wire_errors).
+pair_no_xfrm_errors() {
+	pair_reset
+	check_eq "XFRM on b saw no ESP/AH errors" "" "$(xfrm_wire_errors b)"
+	log "XFRM sequence errors on b: $(xfrm_seq_errors b)"
 }
 
 # Gateway to gateway, every link IPv4 and IPv6:
