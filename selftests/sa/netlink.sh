@@ -124,6 +124,23 @@ check_eq "ESP SAs stay" "0 9" "$(sa_count a ipsec ah) $(sa_count a)"
 check "flush everything" n a ipsecctl sa flush
 check_eq "nothing left" 0 "$(sa_count a)"
 
+log "--- a batch (-b): its lines on one socket, stopping at the first failure"
+key="0x$K16$SALT"
+printf '%s\n' "sa add spi 0x6001 $O4 ipsec esp aead aes128gcm16 $key" \
+	"policy add dir out src 10.9.0.0/24 dst 10.8.0.0/24 action discard" \
+	"sa list" "sa add spi 0x6002 $O4 ipsec esp aead aes128gcm16 $key" >"$tmp/ok.batch"
+check "a batch of SAs, a policy and a dump" q n a ipsecctl -b "$tmp/ok.batch"
+check_eq "its SAs and policy are there" "2 1" \
+	"$(sa_count a) $(n a ipsecctl -j policy list | jq -s length)"
+printf '%s\n' "sa add spi 0x6003 $O4 ipsec esp aead aes128gcm16 $key" \
+	"sa add spi 0x6001 $O4 ipsec esp aead aes128gcm16 $key" \
+	"sa add spi 0x6004 $O4 ipsec esp aead aes128gcm16 $key" >"$tmp/dup.batch"
+check_fail "a batch with an SA that exists fails" q n a ipsecctl -b "$tmp/dup.batch"
+check_eq "the line before it took effect, none after" "$((0x6001)) $((0x6002)) $((0x6003))" \
+	"$(sa_json a | jq -r '[.[].spi] | sort | map(tostring) | join(" ")')"
+n a ipsecctl sa flush
+n a ipsecctl policy flush
+
 log "--- SPI reservations"
 spis=()
 for i in $(seq 16); do

@@ -66,6 +66,7 @@ void report_ipc_error(const char *cmd, const struct ipc_err *e);
 void report_open_error(const char *cmd, const struct ipc_err *e);
 /* Connect, or report why not; NULL then. */
 struct nfsec_nl *ctl_open(const char *cmd);
+void ctl_close(struct nfsec_nl *nl);
 
 /* print.c: a policy, a selector, an acquire, for people and for JSON. */
 enum policy_col {

@@ -73,12 +73,23 @@ int run_subcommand(const char *ctx, const struct subcommand *cmds, size_t n,
 	return EXIT_USAGE;
 }
 
-/* A line of -b FILE: a command of the top-level table. */
+static struct nfsec_nl *batch_nl;
+static bool batching;
+
+/* A line of -b FILE: a command of the top-level table. A line that failed
+ * may have left replies unread on the shared socket: the next line gets a
+ * new one. */
 static int run_batch_line(int argc, char **argv)
 {
-	return run_subcommand(NULL, subcommands,
-			      sizeof(subcommands) / sizeof(subcommands[0]),
-			      argc, argv, usage);
+	int ret = run_subcommand(NULL, subcommands,
+				 sizeof(subcommands) / sizeof(subcommands[0]),
+				 argc, argv, usage);
+
+	if (ret && batch_nl) {
+		nfsec_nl_close(batch_nl);
+		batch_nl = NULL;
+	}
+	return ret;
 }
 
 /* "where" for a command-line error: the words, the bad one marked. */
@@ -121,15 +132,40 @@ void report_open_error(const char *cmd, const struct ipc_err *e)
 			prog);
 }
 
+/* -b FILE runs its lines on one netlink socket (batch_nl): opening one (a
+ * socket, a family lookup) per line costs more than the request itself. */
 struct nfsec_nl *ctl_open(const char *cmd)
 {
 	struct nfsec_nl *nl;
 	struct ipc_err e;
 
+	if (batch_nl)
+		return batch_nl;
 	nl = ipc_open(&e);
 	if (!nl)
 		report_open_error(cmd, &e);
+	if (batching)
+		batch_nl = nl;
 	return nl;
+}
+
+void ctl_close(struct nfsec_nl *nl)
+{
+	if (nl != batch_nl)
+		nfsec_nl_close(nl);
+}
+
+static int run_batch(const char *file)
+{
+	int ret;
+
+	batching = true;
+	ret = batch_run(file, run_batch_line);
+	if (batch_nl)
+		nfsec_nl_close(batch_nl);
+	batch_nl = NULL;
+	batching = false;
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -204,7 +240,7 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return EXIT_USAGE;
 		}
-		return batch_run(batch, run_batch_line);
+		return run_batch(batch);
 	}
 	if (opts.check_only) {
 		fprintf(stderr, "%s: -n only applies to -f FILE\n", prog);

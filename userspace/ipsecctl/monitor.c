@@ -48,7 +48,7 @@ int monitor_main(int argc, char **argv)
 		return EXIT_KERNEL;
 	if (ipc_subscribe(nl, &e)) {
 		report_ipc_error("monitor", &e);
-		nfsec_nl_close(nl);
+		ctl_close(nl);
 		return EXIT_KERNEL;
 	}
 	for (;;) {
@@ -66,7 +66,7 @@ int monitor_main(int argc, char **argv)
 		}
 		if (ret) {
 			report_ipc_error("monitor", &e);
-			nfsec_nl_close(nl);
+			ctl_close(nl);
 			return EXIT_KERNEL;
 		}
 	}

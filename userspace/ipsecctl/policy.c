@@ -55,7 +55,7 @@ static int policy_add(int argc, char **argv)
 	if (!nl)
 		return EXIT_KERNEL;
 	ret = ipc_policy_add(nl, &p, &id, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	if (ret) {
 		report_ipc_error("policy add", &e);
 		return EXIT_KERNEL;
@@ -108,7 +108,7 @@ static int policy_by_id(const char *cmd, int argc, char **argv, bool get)
 	if (!nl)
 		return EXIT_KERNEL;
 	ret = get ? ipc_policy_get(nl, id, &p, &e) : ipc_policy_del(nl, id, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	if (ret) {
 		if (ret == -ENOENT && !e.nl.msg[0])
 			snprintf(e.nl.msg, sizeof(e.nl.msg),
@@ -144,7 +144,7 @@ static int policy_flush(int argc, char **argv)
 	if (!nl)
 		return EXIT_KERNEL;
 	ret = ipc_policy_flush(nl, dir, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	if (ret) {
 		report_ipc_error("policy flush", &e);
 		return EXIT_KERNEL;
@@ -166,7 +166,7 @@ static int policy_list(int argc, char **argv)
 	if (!nl)
 		return EXIT_KERNEL;
 	ret = ipc_policy_list(nl, dir, &pv, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	if (ret) {
 		report_ipc_error("policy list", &e);
 		policy_vec_free(&pv);
@@ -245,7 +245,7 @@ static int policy_lookup(int argc, char **argv)
 	if (!nl)
 		return EXIT_KERNEL;
 	ret = ipc_policy_lookup(nl, &r, &res, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	if (ret) {
 		report_ipc_error("policy lookup", &e);
 		return EXIT_KERNEL;

@@ -68,7 +68,7 @@ static int kernel_failed(const char *cmd, struct nfsec_nl *nl,
 			 const struct ipc_err *e)
 {
 	report_ipc_error(cmd, e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	return EXIT_KERNEL;
 }
 
@@ -94,7 +94,7 @@ static int sa_add(int argc, char **argv)
 	nfsec_sa_wipe(&sa);
 	if (ret)
 		return kernel_failed("sa add", nl, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	if (e.nl.msg[0])
 		fprintf(stderr, "%s: sa add: warning: %s\n", prog, e.nl.msg);
 	return 0;
@@ -128,7 +128,7 @@ static int sa_get(int argc, char **argv)
 		return EXIT_KERNEL;
 	if (ipc_sa_get(nl, &q.id, q.keys || opts.keys, &sa, &e))
 		return kernel_failed("sa get", nl, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	show_sa(&sa, q.stats || opts.stats);
 	nfsec_sa_wipe(&sa);
 	return 0;
@@ -149,7 +149,7 @@ static int sa_list(int argc, char **argv)
 		return EXIT_KERNEL;
 	if (ipc_sa_list(nl, &q.id, q.keys || opts.keys, &sv, &e))
 		return kernel_failed("sa list", nl, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	for (size_t i = 0; i < sv.n; i++)
 		show_sa(&sv.v[i], q.stats || opts.stats);
 	sa_vec_free(&sv);
@@ -175,7 +175,7 @@ static int sa_del(int argc, char **argv)
 		return EXIT_KERNEL;
 	if (ipc_sa_del(nl, &q.id, &e))
 		return kernel_failed("sa del", nl, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	return 0;
 }
 
@@ -193,7 +193,7 @@ static int sa_flush(int argc, char **argv)
 		return EXIT_KERNEL;
 	if (ipc_sa_flush(nl, q.id.proto, &e))
 		return kernel_failed("sa flush", nl, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	return 0;
 }
 
@@ -225,14 +225,14 @@ static int sa_update(int argc, char **argv)
 		nfsec_sa_wipe(&cur);
 		if (ret) {
 			fprintf(stderr, "%s: sa update: %s\n", prog, why);
-			nfsec_nl_close(nl);
+			ctl_close(nl);
 			return EXIT_USAGE;
 		}
 	}
 	u.path.family = u.path.dst.family;
 	if (ipc_sa_update(nl, &u.id, &u.path, &e))
 		return kernel_failed("sa update", nl, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	return 0;
 }
 
@@ -268,7 +268,7 @@ static int spi_alloc(int argc, char **argv)
 		return EXIT_KERNEL;
 	if (ipc_spi_alloc(nl, &r, &spi, &e))
 		return kernel_failed("spi alloc", nl, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	if (opts.json) {
 		struct json j;
 		char hex[12];

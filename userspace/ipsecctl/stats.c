@@ -171,7 +171,7 @@ int stats_main(int argc, char **argv)
 	if (!nl)
 		return EXIT_KERNEL;
 	ret = ipc_stats(nl, &s, &e);
-	nfsec_nl_close(nl);
+	ctl_close(nl);
 	if (ret) {
 		report_ipc_error("stats", &e);
 		ctl_stats_free(&s);
