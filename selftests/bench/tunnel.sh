@@ -13,6 +13,7 @@
 # nfsec/XFRM. Numbers from a TCG VM are only comparable with each other.
 # A benchmark, not a test: make check skips it unless NFSEC_BENCH=1.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../sa/interop.bash"
 [ -n "${NFSEC_BENCH:-}" ] || skip "a benchmark: run with NFSEC_BENCH=1"
 command -v iperf3 >/dev/null || skip "iperf3 is not installed"
 secs=${NFSEC_BENCH_SECS:-5}
@@ -22,28 +23,6 @@ on_exit rm -rf "$tmp"
 topo_pair
 nfsec_load
 A=10.0.0.1 B=10.0.0.2
-
-k() { # BYTES LASTBYTE: a deterministic key
-	local i hex=0x
-	for ((i = 0; i < $1 - 1; i++)); do hex+=$(printf '%02x' $(((i * 5 + 1) & 255))); done
-	echo "$hex$(printf '%02x' "$2")"
-}
-
-# name | nfsec algorithm | XFRM algorithm (@1/@2: the key per direction)
-algs=(
-	"aes128gcm16|aead rfc4106(gcm(aes)) @20 128|aead rfc4106(gcm(aes)) @20 128"
-	"chacha20poly1305|aead rfc7539esp(chacha20,poly1305) @36 128|aead rfc7539esp(chacha20,poly1305) @36 128"
-	"aes128-sha256|enc cbc(aes) @16 auth hmac(sha256) @32|enc cbc(aes) @16 auth-trunc hmac(sha256) @32 128"
-)
-
-keyed() { # STRING DIR: @N -> an N-byte key for direction DIR
-	local s=$1 n
-	while [[ $s =~ @([0-9]+) ]]; do
-		n=${BASH_REMATCH[1]}
-		s=${s/@$n/$(k "$n" "$2")}
-	done
-	echo "$s"
-}
 
 clear_all() {
 	local h
@@ -57,7 +36,7 @@ clear_all() {
 
 xfrm_side() { # NS SELF PEER ALG
 	local ns=$1 s=$2 p=$3 out in
-	out=$(keyed "$4" "${s##*.}") in=$(keyed "$4" "${p##*.}")
+	out=$(keys "$4" "${s##*.}") in=$(keys "$4" "${p##*.}")
 	# shellcheck disable=SC2086
 	n $ns ip xfrm state add src $s dst $p proto esp spi 0x${s##*.}00 reqid 1 mode tunnel $out
 	# shellcheck disable=SC2086
@@ -68,7 +47,7 @@ xfrm_side() { # NS SELF PEER ALG
 
 nfsec_side() { # NS SELF PEER ALG
 	local ns=$1 s=$2 p=$3 out in
-	out=$(keyed "$4" "${s##*.}") in=$(keyed "$4" "${p##*.}")
+	out=$(keys "$4" "${s##*.}") in=$(keys "$4" "${p##*.}")
 	# shellcheck disable=SC2086
 	n $ns ipsecctl sa add dir out spi 0x${s##*.}00 src $s dst $p ipsec esp mode tunnel reqid 1 $out
 	# shellcheck disable=SC2086
@@ -98,8 +77,10 @@ clear_all
 read -r plain_tcp plain_udp <<<"$(measure)"
 printf '%-18s %12s %12s %12s %8s %12s %12s %8s\n' algorithm "plain Mb/s" \
 	"XFRM Mb/s" "nfsec Mb/s" ratio "XFRM kpps" "nfsec kpps" ratio
-for entry in "${algs[@]}"; do
-	IFS='|' read -r name nf x <<<"$entry"
+# interop.bash's algorithms (the keys: one per direction, its sender's
+# last address byte).
+for name in aes128gcm16 chacha20poly1305 aes128-sha256; do
+	IFS='|' read -r _ nf x <<<"$(alg "$name")"
 	clear_all
 	xfrm_side a $A $B "$x"
 	xfrm_side b $B $A "$x"

@@ -18,10 +18,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../spd/traffic.bash"
 . "$(dirname "$0")/interop.bash"
-trap '_traffic_cleanup; _cleanup' EXIT
-
-topo_gateways
-nfsec_load
+gw_start
 
 for name in aes128gcm16 aes128-sha256 ah-sha256; do
 	for fam in 4 6; do

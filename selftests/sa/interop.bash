@@ -16,6 +16,7 @@
 #                                 a and b, both modes and families
 #   pair_no_xfrm_errors           b's XFRM counted no wire errors
 #   topo_gateways                 ha - ga (nfsec) - r - gb (XFRM) - hb
+#   gw_start                      topo_gateways and nfsec, cleaned up on exit
 #   gw_case NAME INNER OUTER      SAs and policies of algorithm NAME on ga
 #                                 and gb, inner and outer family 4 or 6
 #   gw_traffic WHAT INNER         the traffic checks between ha and hb
@@ -260,6 +261,13 @@ topo_gateways() {
 	for g in ga r gb; do
 		n $g sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	done
+}
+
+# topo_gateways and nfsec, cleaned up on exit (as pair_start).
+gw_start() {
+	trap '_traffic_cleanup; _cleanup' EXIT
+	topo_gateways
+	nfsec_load
 }
 
 gw_reset() {

@@ -5,18 +5,13 @@
 # IPv6 inside an IPv4 tunnel, gateway to gateway (the hosts' traffic is
 # forwarded by both gateways), ESP AES-GCM, ESP AES-CBC with HMAC-SHA-256
 # and AH; ping, large pings, ICMP too-big, TCP both ways compared byte for
-# byte, UDP both ways. The topology is gateway-interop.sh's:
-#
-#   ha 10.1.0.2      ga (nfsec)           r             gb (XFRM)      10.2.0.2 hb
-#      fd01::2 -- 10.1.0.1 | 192.168.1.1 -- .1.2 | .2.2 -- 192.168.2.1 | 10.2.0.1 -- fd02::2
-#                  fd01::1 | fd10:1::1  fd10:1::2 | fd10:2::2  fd10:2::1 | fd02::1
+# byte, UDP both ways. The topology is gateway-interop.sh's (topo_gateways
+# in interop.bash): ha - ga (nfsec) - r - gb (XFRM) - hb, every link IPv4
+# and IPv6.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../spd/traffic.bash"
 . "$(dirname "$0")/interop.bash"
-trap '_traffic_cleanup; _cleanup' EXIT
-
-topo_gateways
-nfsec_load
+gw_start
 
 for name in aes128gcm16 aes128-sha256 ah-sha256; do
 	for fams in "4 6" "6 4"; do
