@@ -27,7 +27,37 @@
 
 /* ---- address sets ---- */
 
-/* Our addresses other than the IKE SA's own. */
+/* A client's virtual address (CP) on our interface: never an outer
+ * address, though the routes make it the source towards the gateway's
+ * side. */
+static bool is_vip(const struct ike_ctx *ctx, const ike_sockaddr *a)
+{
+	size_t alen;
+	const uint8_t *p = ike_addr_bytes(a, &alen);
+
+	for (const struct ike_sa *sa = ctx->sas; sa; sa = sa->next)
+		for (size_t i = 0; sa->vips_installed && i < sa->n_vips; i++)
+			if (sa->vips[i].family == a->sa.sa_family && !memcmp(sa->vips[i].addr, p, alen))
+				return true;
+	return false;
+}
+
+/* Whether a is one of our addresses (true when we cannot tell). */
+static bool is_ours(const struct ike_sa *sa, const ike_sockaddr *a)
+{
+	ike_sockaddr all[IKE_MAX_ADDRS];
+	size_t k;
+
+	if (!sa->ctx->ops.local_addrs)
+		return true;
+	k = sa->ctx->ops.local_addrs(sa->ctx->ops.arg, a->sa.sa_family, all, IKE_MAX_ADDRS);
+	for (size_t i = 0; i < k && i < IKE_MAX_ADDRS; i++)
+		if (ike_addr_eq(&all[i], a))
+			return true;
+	return false;
+}
+
+/* Our addresses other than the IKE SA's own and virtual ones. */
 static size_t our_addrs(const struct ike_sa *sa, ike_sockaddr *out)
 {
 	ike_sockaddr all[IKE_MAX_ADDRS];
@@ -40,7 +70,7 @@ static size_t our_addrs(const struct ike_sa *sa, ike_sockaddr *out)
 						    IKE_MAX_ADDRS);
 
 		for (size_t i = 0; i < k && i < IKE_MAX_ADDRS && n < IKE_MAX_ADDRS; i++)
-			if (!ike_addr_eq(&all[i], &sa->local))
+			if (!ike_addr_eq(&all[i], &sa->local) && !is_vip(sa->ctx, &all[i]))
 				out[n++] = all[i];
 	}
 	return n;
@@ -170,6 +200,12 @@ static void add_path(struct ike_sa *sa, const ike_sockaddr *peer)
 	ike_addr_set_port(&p.remote, natt_port(&sa->remote));
 	if (!sa->ctx->ops.route || sa->ctx->ops.route(sa->ctx->ops.arg, &p.remote, &p.local))
 		return;
+	if (is_vip(sa->ctx, &p.local)) {
+		/* the virtual address's routes: the outer one is still ours */
+		if (!is_ours(sa, &sa->local))
+			return;
+		p.local = sa->local;
+	}
 	ike_addr_set_port(&p.local, natt_port(&sa->local));
 	for (size_t i = 0; i < sa->n_paths; i++)
 		if (ike_addr_eq(&sa->paths[i].local, &p.local) &&
@@ -189,16 +225,19 @@ static size_t find_paths(struct ike_sa *sa)
 	return sa->n_paths;
 }
 
-/* Our current path still has its source address (or we cannot tell). */
+/* Our current address is still ours and still the source the routes
+ * give for the peer (or a virtual address's routes hide that). */
 static bool path_ok(struct ike_sa *sa)
 {
 	ike_sockaddr src;
 
+	if (!is_ours(sa, &sa->local))
+		return false;
 	if (!sa->ctx->ops.route)
 		return true;
 	if (sa->ctx->ops.route(sa->ctx->ops.arg, &sa->remote, &src))
 		return false;
-	return ike_addr_eq(&src, &sa->local);
+	return ike_addr_eq(&src, &sa->local) || is_vip(sa->ctx, &src);
 }
 
 void ike_sa_mobike_roam(struct ike_sa *sa, const char *why)

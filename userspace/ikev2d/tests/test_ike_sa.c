@@ -35,7 +35,7 @@ struct peer {
 	/* MOBIKE: addr is the routing source towards the peer (no_route: none);
 	 * addrs what ops.local_addrs reports */
 	bool no_route;
-	ike_sockaddr addrs[4];
+	ike_sockaddr addrs[8];
 	size_t n_addrs;
 };
 
@@ -1992,7 +1992,8 @@ static void test_mobike_notify_encoding(void **state)
 	assert_memory_equal(n.data.ptr, v6, 16);
 	assert_true(ike_msg_notify(&m, IKE_N_COOKIE2, &n));
 	assert_memory_equal(n.data.ptr, "01234567", 8);
-	assert_string_equal(ike_notify_name(IKE_N_UNACCEPTABLE_ADDRESSES), "UNACCEPTABLE_ADDRESSES");
+	assert_string_equal(ike_notify_name(IKE_N_UNACCEPTABLE_ADDRESSES),
+			    "UNACCEPTABLE_ADDRESSES");
 	assert_int_equal(IKE_N_UPDATE_SA_ADDRESSES, 16400);
 	assert_int_equal(IKE_N_NO_NATS_ALLOWED, 16402);
 	assert_int_equal(IKE_N_UNEXPECTED_NAT_DETECTED, 41);
@@ -2032,6 +2033,20 @@ static void test_mobike_negotiated(void **state)
 
 		ike_ctx_addresses_changed(&A.ctx);
 		assert_int_equal(A.sent, sent);
+
+		/* a virtual address from the gateway, whose routes make it the
+		 * source towards it: neither announced nor a reason to move */
+		a->n_vips = 1;
+		a->vips[0].family = AF_INET;
+		inet_pton(AF_INET, "10.3.0.1", a->vips[0].addr);
+		a->vips_installed = true;
+		assert_true(A.n_addrs < 8);
+		set_addr(&A.addrs[A.n_addrs++], "10.3.0.1");
+		set_addr(&A.addr, "10.3.0.1");
+		ike_ctx_addresses_changed(&A.ctx);
+		assert_int_equal(A.sent, sent);
+		assert_false(a->probing);
+		a->vips_installed = false;
 	}
 }
 
