@@ -476,8 +476,10 @@ void mobike_process_request(struct ike_sa *sa, const struct ike_msg *m, struct i
 			sa_warn(sa, "UPDATE_SA_ADDRESSES from the responder ignored");
 		else
 			update_addresses(sa, m, w, known);
-	} else if (ike_msg_notify(m, IKE_N_COOKIE2, NULL)) {
-		/* a probe: NAT-D for the path it came on */
+	} else if (ike_msg_notify(m, IKE_N_COOKIE2, NULL) ||
+		   ike_msg_notify(m, IKE_N_NAT_DETECTION_SOURCE_IP, NULL)) {
+		/* a probe, or a liveness check that looks for NAT changes
+		 * (§3.8; strongSwan's): NAT-D for the path it came on */
 		init_put_natd(w, sa->spi_i, sa->spi_r, &sa->rx_local, &sa->rx_remote);
 	}
 	if (ike_msg_notify(m, IKE_N_COOKIE2, &cookie2) && cookie2.data.len >= 8 &&

@@ -2075,6 +2075,9 @@ static void test_mobike_off(void **state)
 static void test_mobike_move(void **state)
 {
 	struct ike_sa *a, *b;
+	struct ike_notify n;
+	struct ike_msg m;
+	uint8_t pt[1024];
 	struct pkt *k;
 	uint32_t spi_in;
 
@@ -2092,6 +2095,12 @@ static void test_mobike_move(void **state)
 	assert_string_equal(astr(&k->dst), "192.0.2.2:4500");
 	run_one();				/* B answers the probe */
 	assert_string_equal(astr(&b->remote), "192.0.2.1:500");	/* a probe moves nothing */
+	last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));	/* our COOKIE2, NAT-D */
+	assert_true(ike_msg_notify(&m, IKE_N_COOKIE2, &n));
+	assert_int_equal(n.data.len, sizeof(a->cookie2));
+	assert_memory_equal(n.data.ptr, a->cookie2, sizeof(a->cookie2));
+	assert_true(ike_msg_notify(&m, IKE_N_NAT_DETECTION_SOURCE_IP, NULL));
+	assert_true(ike_msg_notify(&m, IKE_N_NAT_DETECTION_DESTINATION_IP, NULL));
 	run_one();				/* A: the path works, UPDATE */
 	assert_false(a->probing);
 	assert_int_equal(a->req_kind, IKE_REQ_MOBIKE_UPDATE);
