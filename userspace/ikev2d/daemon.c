@@ -365,19 +365,47 @@ static int op_vip_install(void *arg, const struct ike_sa *sa, char *err, size_t 
 	return 0;
 }
 
+/* The link of vip_list that holds the IKE SA's virtual addresses. */
+static struct vip_inst **find_vip(const struct ike_sa *sa)
+{
+	struct vip_inst **pp;
+
+	for (pp = &vip_list; *pp; pp = &(*pp)->next)
+		if (sa->n_vips && (*pp)->addr[0].family == sa->vips[0].family &&
+		    !memcmp((*pp)->addr[0].addr, sa->vips[0].addr, 16))
+			break;
+	return pp;
+}
+
+/* MOBIKE moved the IKE SA: the source routes go the new way to the
+ * gateway (their next hop was the old path's). */
+static void vip_follow(const struct ike_sa *sa)
+{
+	struct vip_inst *v = *find_vip(sa);
+	char err[200];
+
+	if (!v || !sa->vips_installed)
+		return;
+	for (size_t i = 0; i < v->n_route; i++) {
+		/* the old route may be gone with its link already */
+		vip_route(false, &v->route[i], &v->route_src[i], &v->peer, err, sizeof(err));
+		if (vip_route(true, &v->route[i], &v->route_src[i], &sa->remote, err, sizeof(err)))
+			log_warn("%s: virtual address route after the move: %s", sa->name, err);
+	}
+	v->peer = sa->remote;
+}
+
 static void op_vip_remove(void *arg, const struct ike_sa *sa)
 {
-	for (struct vip_inst **pp = &vip_list; *pp; pp = &(*pp)->next) {
+	struct vip_inst **pp = find_vip(sa);
+
+	if (*pp) {
 		struct vip_inst *v = *pp;
 
-		if (!sa->n_vips || v->addr[0].family != sa->vips[0].family ||
-		    memcmp(v->addr[0].addr, sa->vips[0].addr, 16))
-			continue;
 		*pp = v->next;
 		vip_undo(v);
 		free(v);
 		log_info("%s: virtual address removed", sa->name);
-		return;
 	}
 }
 
@@ -419,6 +447,7 @@ static void op_endpoints_changed(void *arg, const struct ike_sa *sa, const ike_s
 {
 	struct daemon *d = arg;
 
+	vip_follow(sa);
 	if (!d->kernel)
 		return;
 	for (const struct child_sa *c = sa->children; c; c = c->next) {

@@ -257,9 +257,10 @@ struct ike_ops {
 	/* Send a NAT keepalive (RFC 3948 §2.3: one 0xff byte, no non-ESP
 	 * marker) from local to remote (optional). */
 	int (*keepalive)(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote);
-	/* The IKE SA's endpoints moved (a NAT mapping change, §2.23) from
-	 * old_local/old_remote to sa->local/sa->remote: move its installed
-	 * Child SAs too (optional). */
+	/* The IKE SA's endpoints moved (a NAT mapping change, §2.23, or a
+	 * MOBIKE move) from old_local/old_remote to sa->local/sa->remote,
+	 * maybe into or out of NAT-T (sa->nat_*): move its installed Child
+	 * SAs too, and a client's virtual address routes (optional). */
 	void (*endpoints_changed)(void *arg, const struct ike_sa *sa, const ike_sockaddr *old_local,
 				  const ike_sockaddr *old_remote);
 	/* An IKE SA changed state (optional). */
