@@ -2267,9 +2267,11 @@ static void test_mobike_dpd_moves_to_second_address(void **state)
 	assert_int_equal(B.moves, 1);
 }
 
-/* NO_NATS_ALLOWED that does not match the packet: UNEXPECTED_NAT_DETECTED
- * and no move; A stays where it was. */
-static void test_mobike_no_nats_allowed(void **state)
+/* Updates the responder refuses: NO_NATS_ALLOWED that does not match the
+ * packet (UNEXPECTED_NAT_DETECTED), another address family
+ * (UNACCEPTABLE_ADDRESSES); A stays where it was. And one from the
+ * responder, which the initiator ignores. */
+static void test_mobike_refused_updates(void **state)
 {
 	uint8_t buf[256], nna[12] = { 192, 0, 2, 1, 192, 0, 2, 2, 0x11, 0x94, 0x11, 0x94 };
 	uint8_t pt[512];
@@ -2303,6 +2305,31 @@ static void test_mobike_no_nats_allowed(void **state)
 	last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));
 	assert_false(ike_msg_notify(&m, IKE_N_UNEXPECTED_NAT_DETECTED, NULL));
 	assert_true(ike_msg_notify(&m, IKE_N_COOKIE2, NULL));
+
+	/* from another address family: UNACCEPTABLE_ADDRESSES, A goes back */
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_notify_simple(&w, IKE_N_UPDATE_SA_ADDRESSES, NULL, 0);
+	ike_put_notify_simple(&w, IKE_N_COOKIE2, a->cookie2, sizeof(a->cookie2));
+	a->old_path.local = a->local;
+	a->old_path.remote = a->remote;
+	set_addr(&a->local, "2001:db8::1");
+	assert_int_equal(ike_sa_send_request(a, IKE_REQ_MOBIKE_UPDATE, IKE_INFORMATIONAL, &w), 0);
+	run();
+	last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));
+	assert_true(ike_msg_notify(&m, IKE_N_UNACCEPTABLE_ADDRESSES, NULL));
+	assert_string_equal(astr(&a->local), "192.0.2.1:500");
+	assert_string_equal(astr(&b->remote), "192.0.2.1:500");
+	assert_int_equal(B.moves + A.moves, 0);
+
+	/* only the initiator moves the IKE SA (§3.3): B's UPDATE is ignored */
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_notify_simple(&w, IKE_N_UPDATE_SA_ADDRESSES, NULL, 0);
+	assert_int_equal(ike_sa_send_request(b, IKE_REQ_DPD, IKE_INFORMATIONAL, &w), 0);
+	set_addr(&queue[(q_tail - 1) % 64].from, "192.0.2.77");
+	run();
+	assert_int_equal(b->req_kind, IKE_REQ_NONE);
+	assert_string_equal(astr(&a->remote), "192.0.2.2:500");
+	assert_int_equal(B.moves + A.moves, 0);
 }
 
 int main(void)
@@ -2362,7 +2389,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_mobike_return_routability, teardown),
 		cmocka_unit_test_teardown(test_mobike_nat_after_move, teardown),
 		cmocka_unit_test_teardown(test_mobike_dpd_moves_to_second_address, teardown),
-		cmocka_unit_test_teardown(test_mobike_no_nats_allowed, teardown),
+		cmocka_unit_test_teardown(test_mobike_refused_updates, teardown),
 	};
 
 	log_init(getenv("TEST_LOG") ? LOG_LVL_DEBUG : -1, false);
