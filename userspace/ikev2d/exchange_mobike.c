@@ -240,13 +240,24 @@ static bool path_ok(struct ike_sa *sa)
 	return ike_addr_eq(&src, &sa->local) || is_vip(sa->ctx, &src);
 }
 
+/* Probing already, the paths are those of now, from the start of the
+ * retransmission schedule: a second failure of the whole schedule ends
+ * the IKE SA (ike_tick()). */
 void ike_sa_mobike_roam(struct ike_sa *sa, const char *why)
 {
+	struct ike_path was[IKE_MAX_PATHS];
+	size_t n_was = sa->n_paths;
+
 	if (!sa->mobike || !sa->initiator || sa->state != IKE_SA_ESTABLISHED || sa->rekeyed ||
-	    sa->probing || sa->req_kind == IKE_REQ_DELETE_IKE)
+	    sa->req_kind == IKE_REQ_DELETE_IKE)
 		return;
+	memcpy(was, sa->paths, sizeof(was));
 	if (!find_paths(sa)) {
 		sa_warn(sa, "%s, and no path to the peer is left", why);
+		if (sa->probing) {	/* keep trying the ones we had */
+			memcpy(sa->paths, was, sizeof(was));
+			sa->n_paths = n_was;
+		}
 		return;
 	}
 	sa_info(sa, "%s: probing %zu path(s)", why, sa->n_paths);

@@ -2267,6 +2267,38 @@ static void test_mobike_dpd_moves_to_second_address(void **state)
 	assert_int_equal(B.moves, 1);
 }
 
+/* The interface goes down (no address, no route: nothing to probe, the
+ * IKE SA waits), then comes back with another address: A moves there. */
+static void test_mobike_link_down_up(void **state)
+{
+	static const char *const a_new[] = { "192.0.2.33" };
+	struct ike_sa *a, *b;
+	unsigned int sent;
+
+	mobike_establish(a_addrs, 1, b_addrs, 1, &a, &b);
+	set_addr(&down[n_down++], "192.0.2.1");
+	A.n_addrs = 0;
+	A.no_route = true;
+	sent = A.sent;
+	ike_ctx_addresses_changed(&A.ctx);
+	assert_false(a->probing);
+	assert_int_equal(A.sent, sent);
+	advance(5000);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+
+	A.no_route = false;
+	set_addrs(&A, a_new, 1);
+	ike_ctx_addresses_changed(&A.ctx);
+	assert_true(a->probing);
+	run();
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);
+	assert_string_equal(astr(&a->local), "192.0.2.33:4500");
+	assert_string_equal(astr(&b->remote), "192.0.2.33:4500");
+	assert_int_equal(A.moves, 1);
+	assert_int_equal(B.moves, 1);	/* after the return routability check */
+	liveness_check(b, a);
+}
+
 /* Updates the responder refuses: NO_NATS_ALLOWED that does not match the
  * packet (UNEXPECTED_NAT_DETECTED), another address family
  * (UNACCEPTABLE_ADDRESSES); A stays where it was. And one from the
@@ -2390,6 +2422,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_mobike_nat_after_move, teardown),
 		cmocka_unit_test_teardown(test_mobike_dpd_moves_to_second_address, teardown),
 		cmocka_unit_test_teardown(test_mobike_refused_updates, teardown),
+		cmocka_unit_test_teardown(test_mobike_link_down_up, teardown),
 	};
 
 	log_init(getenv("TEST_LOG") ? LOG_LVL_DEBUG : -1, false);
