@@ -453,8 +453,8 @@ static void update_addresses(struct ike_sa *sa, const struct ike_msg *m, struct 
 	init_check_natd(sa, m, sa->spi_r);
 	init_put_natd(w, sa->spi_i, sa->spi_r, &sa->local, &sa->remote);
 	sa->keepalive_ms = 0;
-	sa_info(sa, "peer moved from %s to %s (UPDATE_SA_ADDRESSES)%s",
-		ike_addr_str(&old.remote, true, was, sizeof(was)),
+	sa_info(sa, "peer moved the IKE SA to %s - %s (UPDATE_SA_ADDRESSES)%s",
+		ike_addr_str(&sa->local, true, was, sizeof(was)),
 		ike_addr_str(&sa->remote, true, now, sizeof(now)),
 		sa->nat_remote || sa->nat_local ? ", behind a NAT" : "");
 	if (same_path(&old, &sa->local, &sa->remote) && nat_l == sa->nat_local &&
