@@ -436,7 +436,7 @@ static void update_addresses(struct ike_sa *sa, const struct ike_msg *m, struct 
 {
 	struct ike_path old = { .local = sa->local, .remote = sa->remote };
 	bool nat_l = sa->nat_local, nat_r = sa->nat_remote;
-	char was[64], now[64];
+	char l[64], r[64];
 
 	if (!nats_ok(sa, m)) {
 		sa_warn(sa, "UPDATE_SA_ADDRESSES through a NAT the peer does not allow");
@@ -454,8 +454,8 @@ static void update_addresses(struct ike_sa *sa, const struct ike_msg *m, struct 
 	init_put_natd(w, sa->spi_i, sa->spi_r, &sa->local, &sa->remote);
 	sa->keepalive_ms = 0;
 	sa_info(sa, "peer moved the IKE SA to %s - %s (UPDATE_SA_ADDRESSES)%s",
-		ike_addr_str(&sa->local, true, was, sizeof(was)),
-		ike_addr_str(&sa->remote, true, now, sizeof(now)),
+		ike_addr_str(&sa->local, true, l, sizeof(l)),
+		ike_addr_str(&sa->remote, true, r, sizeof(r)),
 		sa->nat_remote || sa->nat_local ? ", behind a NAT" : "");
 	if (same_path(&old, &sa->local, &sa->remote) && nat_l == sa->nat_local &&
 	    nat_r == sa->nat_remote)
