@@ -97,8 +97,9 @@ void info_process_response(struct ike_sa *sa, const struct ike_msg *m, enum ike_
  * offers, a responder answers an offer); take the peer's, authenticated. */
 void mobike_put_auth(struct ike_sa *sa, struct ike_wbuf *w);
 void mobike_take_auth(struct ike_sa *sa, const struct ike_msg *m);
-/* An IKE SA made by a rekey keeps the old one's MOBIKE state. */
-void mobike_inherit(struct ike_sa *sa, const struct ike_sa *old);
+/* An IKE SA made by a rekey keeps the old one's MOBIKE state, the
+ * original initiator's role included (strongSwan does the same). */
+void mobike_inherit(struct ike_sa *sa, struct ike_sa *old);
 /* INFORMATIONAL request of the peer: addresses, UPDATE_SA_ADDRESSES,
  * COOKIE2; adds what the response needs to w. */
 void mobike_process_request(struct ike_sa *sa, const struct ike_msg *m, struct ike_wbuf *w);

@@ -168,14 +168,22 @@ void mobike_take_auth(struct ike_sa *sa, const struct ike_msg *m)
 	}
 }
 
-void mobike_inherit(struct ike_sa *sa, const struct ike_sa *old)
+/* The new SA also takes a move the old one found a path for while the
+ * rekey was in flight. */
+void mobike_inherit(struct ike_sa *sa, struct ike_sa *old)
 {
+	sa->orig_initiator = old->orig_initiator;
 	sa->mobike = old->mobike;
 	sa->mobike_peer = old->mobike_peer;
 	memcpy(sa->peer_addrs, old->peer_addrs, sizeof(sa->peer_addrs));
 	sa->n_peer_addrs = old->n_peer_addrs;
 	memcpy(sa->my_addrs, old->my_addrs, sizeof(sa->my_addrs));
 	sa->n_my_addrs = old->n_my_addrs;
+	if (old->tasks & IKE_TASK_MOBIKE_UPDATE) {
+		old->tasks &= ~IKE_TASK_MOBIKE_UPDATE;
+		sa->new_path = old->new_path;
+		sa->tasks |= IKE_TASK_MOBIKE_UPDATE;
+	}
 }
 
 /* ---- paths ---- */
@@ -248,8 +256,8 @@ void ike_sa_mobike_roam(struct ike_sa *sa, const char *why)
 	struct ike_path was[IKE_MAX_PATHS];
 	size_t n_was = sa->n_paths;
 
-	if (!sa->mobike || !sa->initiator || sa->state != IKE_SA_ESTABLISHED || sa->rekeyed ||
-	    sa->req_kind == IKE_REQ_DELETE_IKE)
+	if (!sa->mobike || !sa->orig_initiator || sa->state != IKE_SA_ESTABLISHED ||
+	    sa->rekeyed || sa->req_kind == IKE_REQ_DELETE_IKE)
 		return;
 	memcpy(was, sa->paths, sizeof(was));
 	if (!find_paths(sa)) {
@@ -278,7 +286,7 @@ void ike_ctx_addresses_changed(struct ike_ctx *ctx)
 
 		if (!sa->mobike || sa->state != IKE_SA_ESTABLISHED || sa->rekeyed)
 			continue;
-		if (sa->initiator && !path_ok(sa)) {
+		if (sa->orig_initiator && !path_ok(sa)) {
 			ike_sa_mobike_roam(sa, "local address or route changed");
 			continue;	/* UPDATE_SA_ADDRESSES carries our addresses */
 		}
@@ -483,7 +491,7 @@ void mobike_process_request(struct ike_sa *sa, const struct ike_msg *m, struct i
 	known = ike_addr_eq(&sa->rx_remote, &sa->remote) || peer_announced(sa, &sa->rx_remote);
 	take_addrs(sa, m);
 	if (ike_msg_notify(m, IKE_N_UPDATE_SA_ADDRESSES, NULL)) {
-		if (sa->initiator)	/* §3.3: only the initiator moves the SA */
+		if (sa->orig_initiator)	/* §3.3: only the initiator moves the SA */
 			sa_warn(sa, "UPDATE_SA_ADDRESSES from the responder ignored");
 		else
 			update_addresses(sa, m, w, known);

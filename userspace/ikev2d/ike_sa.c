@@ -246,6 +246,7 @@ struct ike_sa *ike_sa_new(struct ike_ctx *ctx, const struct conf_conn *conn, boo
 	snprintf(sa->name, sizeof(sa->name), "%s", conn->name);
 	sa->uid = ctx->next_uid++;
 	sa->initiator = initiator;
+	sa->orig_initiator = initiator;	/* a rekey's SA: mobike_inherit() */
 	sa->created_ms = ctx->now_ms;
 	sa->last_recv_ms = ctx->now_ms;
 	RAND_bytes(initiator ? sa->spi_i : sa->spi_r, 8);
@@ -760,7 +761,7 @@ void ike_sa_follow_peer(struct ike_sa *sa, const ike_sockaddr *local, const ike_
 		sa->remote = *remote;
 		return;
 	}
-	if (sa->mobike && (sa->initiator || !sa->nat_remote)) {
+	if (sa->mobike && (sa->orig_initiator || !sa->nat_remote)) {
 		/* RFC 4555 §3.8: MOBIKE moves with UPDATE_SA_ADDRESSES; only a
 		 * responder whose peer is behind a NAT follows its mapping */
 		sa_debug(sa, "message from %s: MOBIKE SA, not following it",

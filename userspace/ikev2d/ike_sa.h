@@ -228,6 +228,8 @@ struct ike_sa {
 	/* MOBIKE (RFC 4555, exchange_mobike.c) */
 	bool mobike;			/* both sent MOBIKE_SUPPORTED */
 	bool mobike_peer;		/* the peer did */
+	bool orig_initiator;		/* we initiated the first IKE SA of this
+					 * line of rekeys: we decide moves (§3.3) */
 	ike_sockaddr peer_addrs[IKE_MAX_ADDRS];	/* its ADDITIONAL_IP*_ADDRESS (no port) */
 	size_t n_peer_addrs;
 	ike_sockaddr my_addrs[IKE_MAX_ADDRS];	/* what we announced last */

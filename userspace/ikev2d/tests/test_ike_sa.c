@@ -2299,6 +2299,52 @@ static void test_mobike_link_down_up(void **state)
 	liveness_check(b, a);
 }
 
+/*
+ * MOBIKE across IKE SA rekeys: after B rekeyed, B initiated the new IKE SA
+ * but A still decides moves (the original initiator, as strongSwan's
+ * COND_ORIGINAL_INITIATOR); a path found while A's own rekey is in flight
+ * goes to the new IKE SA, which moves; the old ones end on their own.
+ */
+static void test_mobike_across_rekeys(void **state)
+{
+	static const char *const a44[] = { "192.0.2.44" };
+	struct ike_sa *a, *b;
+
+	mobike_establish(a_addrs, 3, b_addrs, 1, &a, &b);
+	ike_sa_rekey(b);
+	run();
+	assert_settled(&a, &b);
+	assert_true(b->initiator && !a->initiator);
+	assert_true(a->orig_initiator && !b->orig_initiator);
+	assert_true(a->mobike && b->mobike);
+	assert_int_equal(b->n_peer_addrs, 2);
+
+	set_addr(&down[n_down++], "192.0.2.1");
+	set_addrs(&A, a_addrs + 1, 2);
+	ike_ctx_addresses_changed(&A.ctx);
+	run();
+	assert_string_equal(astr(&a->local), "192.0.2.11:4500");
+	assert_string_equal(astr(&b->remote), "192.0.2.11:4500");
+	assert_int_equal(A.moves, 1);
+	assert_int_equal(B.moves, 1);
+
+	/* A rekeys, and its address goes before the request gets out */
+	ike_sa_rekey(a);
+	set_addr(&down[n_down++], "192.0.2.11");
+	set_addrs(&A, a44, 1);
+	ike_ctx_addresses_changed(&A.ctx);
+	run();
+	assert_int_equal(n_live(&A), 2);	/* rekeyed */
+	for (int i = 0; i < 300 && (n_live(&A) != 1 || n_live(&B) != 1); i++)
+		advance(1000);
+	assert_settled(&a, &b);
+	assert_string_equal(astr(&a->local), "192.0.2.44:4500");
+	assert_string_equal(astr(&b->remote), "192.0.2.44:4500");
+	assert_int_equal(A.moves, 2);
+	assert_int_equal(B.moves, 2);
+	liveness_check(b, a);
+}
+
 /* Updates the responder refuses: NO_NATS_ALLOWED that does not match the
  * packet (UNEXPECTED_NAT_DETECTED), another address family
  * (UNACCEPTABLE_ADDRESSES); A stays where it was. And one from the
@@ -2423,6 +2469,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_mobike_dpd_moves_to_second_address, teardown),
 		cmocka_unit_test_teardown(test_mobike_refused_updates, teardown),
 		cmocka_unit_test_teardown(test_mobike_link_down_up, teardown),
+		cmocka_unit_test_teardown(test_mobike_across_rekeys, teardown),
 	};
 
 	log_init(getenv("TEST_LOG") ? LOG_LVL_DEBUG : -1, false);
