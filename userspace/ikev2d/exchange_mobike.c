@@ -152,8 +152,10 @@ void mobike_put_auth(struct ike_sa *sa, struct ike_wbuf *w)
 		return;
 	ike_put_notify_simple(w, IKE_N_MOBIKE_SUPPORTED, NULL, 0);
 	put_addrs(sa, w);
-	if (!sa->initiator)
+	if (!sa->initiator) {
 		sa->mobike = true;
+		sa_info(sa, "MOBIKE negotiated");
+	}
 }
 
 void mobike_take_auth(struct ike_sa *sa, const struct ike_msg *m)
