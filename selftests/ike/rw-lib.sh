@@ -24,6 +24,8 @@
 #                          exists and before piece 64 until TOP/go2 does
 #   rw_stream_get NS TOP   NS fetches it into TOP/got (in the background,
 #                          pid in $stream); got_at_least BYTES polls its size
+#   stream_intact          it ended cleanly and TOP/got is TOP/stream, byte
+#                          for byte
 #   gw_policies            the gateway's SPD listing
 #   lists_policy / no_policy TEXT   it has / has no line with TEXT
 #   gw_sas                 how many SAs the gateway's SAD holds
@@ -184,6 +186,8 @@ rw_stream_get() {
 	stream=$!
 	_rw_bg+=($!)
 }
+
+stream_intact() { wait "$stream" && cmp -s "$top/stream" "$top/got"; }
 
 got_at_least() { [ "$(stat -c %s "$top/got" 2>/dev/null || echo 0)" -ge "$1" ]; }
 
