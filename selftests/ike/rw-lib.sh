@@ -19,9 +19,9 @@
 #                          10.1.0.1, pool 10.98.0.0/24 (DNS 10.2.0.53)
 #   rw_wlan                a second link a:wlan 10.4.0.2 (down) - r:eth-a2 10.4.0.1
 #                          (for MOBIKE: the client's other way out)
-#   rw_stream TOP          b serves TOP/stream (384 KiB) on TCP 8082 in 4 KiB
-#                          pieces, holding before piece 32 until TOP/go1
-#                          exists and before piece 64 until TOP/go2 does
+#   rw_stream TOP          b serves TOP/stream (384 KiB) on TCP 8082 in 16 KiB
+#                          pieces, holding before piece 8 (128 KiB) until
+#                          TOP/go1 exists and before piece 16 until TOP/go2 does
 #   rw_stream_get NS TOP   NS fetches it into TOP/got (in the background,
 #                          pid in $stream); got_at_least BYTES polls its size
 #   stream_intact          it ended cleanly and TOP/got is TOP/stream, byte
@@ -167,11 +167,11 @@ rw_stream() {
 	head -c 393216 /dev/urandom > "$1/stream"
 	cat > "$1/pace.sh" <<-EOF
 	i=0
-	while [ \$i -lt 96 ]; do
-		[ \$i = 32 ] && until [ -e $1/go1 ]; do sleep 0.1; done
-		[ \$i = 64 ] && until [ -e $1/go2 ]; do sleep 0.1; done
-		dd if=$1/stream bs=4096 skip=\$i count=1 status=none
-		sleep 0.05
+	while [ \$i -lt 24 ]; do
+		[ \$i = 8 ] && until [ -e $1/go1 ]; do sleep 0.1; done
+		[ \$i = 16 ] && until [ -e $1/go2 ]; do sleep 0.1; done
+		dd if=$1/stream bs=16384 skip=\$i count=1 status=none
+		sleep 0.1
 		i=\$((i + 1))
 	done
 	EOF
