@@ -13,6 +13,19 @@
 #                          10.3.0.1); r: nfsec with the design deck's SPD
 #                          (company.com Name templates) and an ikev2d
 #                          gateway conf in $G (pool 10.99.0.0/24, PSK $PSK)
+#   rw_alice DIR           an ikev2d client conf in DIR: alice, 10.1.0.2 to the
+#                          gateway 10.1.0.1, vips 0.0.0.0, 10.2.0.0/24 behind it
+#   rw_swan_gateway DIR    a strongSwan gateway conf in DIR for alice: r's
+#                          10.1.0.1, pool 10.98.0.0/24 (DNS 10.2.0.53)
+#   rw_wlan                a second link a:wlan 10.4.0.2 (down) - r:eth-a2 10.4.0.1
+#                          (for MOBIKE: the client's other way out)
+#   rw_stream TOP          b serves TOP/stream (384 KiB) on TCP 8082 in 16 KiB
+#                          pieces, holding before piece 8 (128 KiB) until
+#                          TOP/go1 exists and before piece 16 until TOP/go2 does
+#   rw_stream_get NS TOP   NS fetches it into TOP/got (in the background,
+#                          pid in $stream); got_at_least BYTES polls its size
+#   stream_intact          it ended cleanly and TOP/got is TOP/stream, byte
+#                          for byte
 #   gw_policies            the gateway's SPD listing
 #   lists_policy / no_policy TEXT   it has / has no line with TEXT
 #   gw_sas                 how many SAs the gateway's SAD holds
@@ -88,6 +101,95 @@ conn rw {
 }
 EOF
 }
+
+rw_alice() {
+	mkdir -p "$1"
+	cat > "$1/ikev2d.conf" <<-EOF
+	conn vpn {
+	    local 10.1.0.2 ; remote 10.1.0.1
+	    local-id alice@company.com ; remote-id vpn.company.com
+	    auth psk ; psk "$PSK"
+	    remote-ts 10.2.0.0/24
+	    vips 0.0.0.0
+	}
+	EOF
+}
+
+rw_swan_gateway() {
+	mkdir -p "$1"
+	cat > "$1/swanctl.conf" <<-EOF
+	connections {
+	    rw {
+	        version = 2
+	        local_addrs = 10.1.0.1
+	        pools = rw
+	        proposals = aes256gcm16-prfsha384-x25519
+	        local {
+	            auth = psk
+	            id = vpn.company.com
+	        }
+	        remote {
+	            auth = psk
+	            id = alice@company.com
+	        }
+	        children {
+	            net {
+	                esp_proposals = aes256gcm16
+	                local_ts = 10.2.0.0/24
+	            }
+	        }
+	    }
+	}
+	pools {
+	    rw {
+	        addrs = 10.98.0.0/24
+	        dns = 10.2.0.53
+	    }
+	}
+	secrets {
+	    ike-rw {
+	        id-1 = vpn.company.com
+	        id-2 = alice@company.com
+	        secret = "$PSK"
+	    }
+	}
+	EOF
+}
+
+rw_wlan() {
+	ip link add wlan netns a type veth peer name eth-a2 netns r
+	n r ip link set eth-a2 up
+	addr_add r eth-a2 10.4.0.1/24
+	addr_add a wlan 10.4.0.2/24
+}
+
+rw_stream() {
+	head -c 393216 /dev/urandom > "$1/stream"
+	cat > "$1/pace.sh" <<-EOF
+	i=0
+	while [ \$i -lt 24 ]; do
+		[ \$i = 8 ] && until [ -e $1/go1 ]; do sleep 0.1; done
+		[ \$i = 16 ] && until [ -e $1/go2 ]; do sleep 0.1; done
+		dd if=$1/stream bs=16384 skip=\$i count=1 status=none
+		sleep 0.1
+		i=\$((i + 1))
+	done
+	EOF
+	ip netns exec b socat TCP4-LISTEN:8082,reuseaddr SYSTEM:"sh $1/pace.sh" &
+	_rw_bg+=($!)
+	wait_for 10 sh -c "ip netns exec b ss -Hltn 'sport = :8082' | grep -q ."
+}
+
+rw_stream_get() {
+	ip netns exec "$1" timeout 170 socat -u TCP4:10.2.0.2:8082,connect-timeout=10 - \
+		> "$2/got" &
+	stream=$!
+	_rw_bg+=($!)
+}
+
+stream_intact() { wait "$stream" && cmp -s "$top/stream" "$top/got"; }
+
+got_at_least() { [ "$(stat -c %s "$top/got" 2>/dev/null || echo 0)" -ge "$1" ]; }
 
 gw_policies() { n r ipsecctl policy list; }
 lists_policy() { gw_policies | grep -q "$1"; }

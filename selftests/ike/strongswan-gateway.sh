@@ -19,55 +19,9 @@ n r ip route add 10.98.0.0/24 via 10.1.0.2
 nfsec_load
 
 S=$top/r
-mkdir -p "$S"
-cat > "$S/swanctl.conf" <<EOF
-connections {
-    rw {
-        version = 2
-        local_addrs = 10.1.0.1
-        pools = rw
-        proposals = aes256gcm16-prfsha384-x25519
-        local {
-            auth = psk
-            id = vpn.company.com
-        }
-        remote {
-            auth = psk
-            id = alice@company.com
-        }
-        children {
-            net {
-                esp_proposals = aes256gcm16
-                local_ts = 10.2.0.0/24
-            }
-        }
-    }
-}
-pools {
-    rw {
-        addrs = 10.98.0.0/24
-        dns = 10.2.0.53
-    }
-}
-secrets {
-    ike-rw {
-        id-1 = vpn.company.com
-        id-2 = alice@company.com
-        secret = "$PSK"
-    }
-}
-EOF
+rw_swan_gateway "$S"
 A=$top/a
-mkdir -p "$A"
-cat > "$A/ikev2d.conf" <<EOF
-conn vpn {
-    local 10.1.0.2 ; remote 10.1.0.1
-    local-id alice@company.com ; remote-id vpn.company.com
-    auth psk ; psk "$PSK"
-    remote-ts 10.2.0.0/24
-    vips 0.0.0.0
-}
-EOF
+rw_alice "$A"
 
 rw_server "$top"
 

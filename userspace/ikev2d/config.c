@@ -434,7 +434,7 @@ enum keyword {
 	KW_LOCAL, KW_REMOTE, KW_LOCAL_ID, KW_REMOTE_ID, KW_AUTH, KW_PSK, KW_PSK_FILE,
 	KW_CERT, KW_KEY, KW_CA, KW_RSA_PSS, KW_IKE, KW_ESP, KW_LOCAL_TS, KW_REMOTE_TS,
 	KW_MODE, KW_START, KW_REKEY, KW_LIFETIME, KW_IKE_REKEY, KW_DPD, KW_FRAGMENTATION,
-	KW_FRAGMENT_SIZE, KW_KEEPALIVE,
+	KW_FRAGMENT_SIZE, KW_KEEPALIVE, KW_MOBIKE,
 	KW_POOL, KW_DNS, KW_VIPS, KW_VIP_INTERFACE,
 	KW_COUNT,
 };
@@ -455,7 +455,7 @@ static const struct {
 	[KW_FRAGMENTATION] = { "fragmentation" }, [KW_FRAGMENT_SIZE] = { "fragment-size" },
 	[KW_POOL] = { "pool", true }, [KW_DNS] = { "dns", true }, [KW_VIPS] = { "vips", true },
 	[KW_VIP_INTERFACE] = { "vip-interface" },
-	[KW_KEEPALIVE] = { "keepalive" },
+	[KW_KEEPALIVE] = { "keepalive" }, [KW_MOBIKE] = { "mobike" },
 };
 
 struct conn_state {
@@ -629,6 +629,8 @@ static int set_keyword(struct parser *ps, struct conn_state *st, unsigned int li
 		return 0;
 	case KW_FRAGMENTATION:
 		return parse_yes_no(ps, line, w[0], w[1], &c->fragmentation);
+	case KW_MOBIKE:
+		return parse_yes_no(ps, line, w[0], w[1], &c->mobike);
 	case KW_FRAGMENT_SIZE: {
 		char *end;
 		unsigned long v;
@@ -822,6 +824,7 @@ static int parse_conn_body(struct parser *ps, struct config *cfg, unsigned int l
 	c->dpd = 30;
 	c->keepalive = 20;
 	c->fragmentation = true;
+	c->mobike = true;
 	c->fragment_size = 1280;
 	st.c = c;
 

@@ -88,6 +88,7 @@ struct conf_conn {
 	uint32_t keepalive;	/* NAT keepalive interval behind a NAT, seconds, 0 = off */
 	bool fragmentation;	/* RFC 7383: advertise, reassemble, fragment */
 	uint16_t fragment_size;	/* IP datagram bytes our fragments fit in */
+	bool mobike;		/* RFC 4555: offer/accept MOBIKE_SUPPORTED */
 	/* gateway: address pools for CFG_REPLY (pool.h), DNS servers */
 	char pools[CONF_MAX_POOLS][CONF_POOL_MAX];
 	size_t n_pools;

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <openssl/crypto.h>
+#include "addrmon.h"
 #include "control.h"
 #include "daemon.h"
 #include "ike_sa.h"
@@ -44,7 +46,12 @@ struct daemon {
 	struct kernel *kernel;
 	struct installed *inst;
 	struct trap *traps;
+	int addrmon;			/* rtnetlink monitor for MOBIKE, -1: none */
+	uint64_t addrs_changed_ms;	/* look at our addresses then, 0: no need */
 };
+
+/* Address and route changes come in bursts: MOBIKE looks after this. */
+#define ADDRS_SETTLE_MS 300
 
 static volatile sig_atomic_t stop_signal, reload_signal;
 
@@ -87,6 +94,11 @@ static int op_send(void *arg, const ike_sockaddr *local, const ike_sockaddr *rem
 static int op_route(void *arg, const ike_sockaddr *remote, ike_sockaddr *local)
 {
 	return net_route(remote, local);
+}
+
+static size_t op_local_addrs(void *arg, int family, ike_sockaddr *out, size_t max)
+{
+	return addrmon_local_addrs(family, out, max);
 }
 
 static int op_spi_alloc(void *arg, const struct ike_sa *sa, uint32_t *spi)
@@ -353,19 +365,47 @@ static int op_vip_install(void *arg, const struct ike_sa *sa, char *err, size_t 
 	return 0;
 }
 
+/* The link of vip_list that holds the IKE SA's virtual addresses. */
+static struct vip_inst **find_vip(const struct ike_sa *sa)
+{
+	struct vip_inst **pp;
+
+	for (pp = &vip_list; *pp; pp = &(*pp)->next)
+		if (sa->n_vips && (*pp)->addr[0].family == sa->vips[0].family &&
+		    !memcmp((*pp)->addr[0].addr, sa->vips[0].addr, 16))
+			break;
+	return pp;
+}
+
+/* MOBIKE moved the IKE SA: the source routes go the new way to the
+ * gateway (their next hop was the old path's). */
+static void vip_follow(const struct ike_sa *sa)
+{
+	struct vip_inst *v = *find_vip(sa);
+	char err[200];
+
+	if (!v || !sa->vips_installed)
+		return;
+	for (size_t i = 0; i < v->n_route; i++) {
+		/* the old route may be gone with its link already */
+		vip_route(false, &v->route[i], &v->route_src[i], &v->peer, err, sizeof(err));
+		if (vip_route(true, &v->route[i], &v->route_src[i], &sa->remote, err, sizeof(err)))
+			log_warn("%s: virtual address route after the move: %s", sa->name, err);
+	}
+	v->peer = sa->remote;
+}
+
 static void op_vip_remove(void *arg, const struct ike_sa *sa)
 {
-	for (struct vip_inst **pp = &vip_list; *pp; pp = &(*pp)->next) {
+	struct vip_inst **pp = find_vip(sa);
+
+	if (*pp) {
 		struct vip_inst *v = *pp;
 
-		if (!sa->n_vips || v->addr[0].family != sa->vips[0].family ||
-		    memcmp(v->addr[0].addr, sa->vips[0].addr, 16))
-			continue;
 		*pp = v->next;
 		vip_undo(v);
 		free(v);
 		log_info("%s: virtual address removed", sa->name);
-		return;
 	}
 }
 
@@ -407,6 +447,7 @@ static void op_endpoints_changed(void *arg, const struct ike_sa *sa, const ike_s
 {
 	struct daemon *d = arg;
 
+	vip_follow(sa);
 	if (!d->kernel)
 		return;
 	for (const struct child_sa *c = sa->children; c; c = c->next) {
@@ -420,8 +461,8 @@ static void op_endpoints_changed(void *arg, const struct ike_sa *sa, const ike_s
 		 * takes the outer header from the SA. */
 		ike_addr_copy(&sa->local, in->local);
 		ike_addr_copy(&sa->remote, in->remote);
-		log_info("%s: Child SA %08x/%08x follows the peer", sa->name, c->spi_in,
-			 c->spi_out);
+		log_info("%s: Child SA %08x/%08x moved to the IKE SA's endpoints", sa->name,
+			 c->spi_in, c->spi_out);
 	}
 }
 
@@ -708,6 +749,7 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 		.child_install = op_child_install, .child_remove = op_child_remove,
 		.vip_install = op_vip_install, .vip_remove = op_vip_remove,
 		.keepalive = op_keepalive, .endpoints_changed = op_endpoints_changed,
+		.local_addrs = op_local_addrs,
 	};
 	struct kernel_event_ops kops = { .acquire = on_acquire, .expire = on_expire,
 					 .mapping = on_mapping };
@@ -748,6 +790,10 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 		control_close(&d->ctl);
 		goto out_kernel;
 	}
+	d->addrmon = addrmon_open();
+	if (d->addrmon < 0)
+		log_warn("no address monitor (rtnetlink: %s): MOBIKE moves only on DPD",
+			 strerror(-d->addrmon));
 	ike_ctx_init(&d->ctx, &d->cfg, &ops);
 	d->ctx.now_ms = now_ms();
 	d->ctx.cookie_rotated_ms = d->ctx.now_ms;
@@ -768,8 +814,8 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 	start_conns(d);
 
 	while (!stop_signal) {
-		struct pollfd fds[NET_SOCKS + CONTROL_MAX_CLIENTS + 2];
-		int nfds = 0, nctl, ctl_at, kern_at = -1, timeout;
+		struct pollfd fds[NET_SOCKS + CONTROL_MAX_CLIENTS + 3];
+		int nfds = 0, nctl, ctl_at, kern_at = -1, mon_at = -1, timeout;
 		uint64_t next, now;
 
 		if (reload_signal) {
@@ -779,7 +825,13 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 			do_reload(d, err, sizeof(err));
 		}
 		d->ctx.now_ms = now = now_ms();
+		if (d->addrs_changed_ms && now >= d->addrs_changed_ms) {
+			d->addrs_changed_ms = 0;
+			ike_ctx_addresses_changed(&d->ctx);
+		}
 		next = ike_tick(&d->ctx);
+		if (d->addrs_changed_ms && d->addrs_changed_ms < next)
+			next = d->addrs_changed_ms;
 		timeout = next == UINT64_MAX ? 60000 : next <= now ? 0 :
 			  next - now > 60000 ? 60000 : (int)(next - now);
 		for (int i = 0; i < NET_SOCKS; i++)
@@ -791,6 +843,10 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 			kern_at = nfds;
 			fds[nfds++] = (struct pollfd){ .fd = kernel_event_fd(d->kernel),
 						       .events = POLLIN };
+		}
+		if (d->addrmon >= 0) {
+			mon_at = nfds;
+			fds[nfds++] = (struct pollfd){ .fd = d->addrmon, .events = POLLIN };
 		}
 		if (poll(fds, (nfds_t)nfds, timeout) < 0) {
 			if (errno == EINTR)
@@ -805,6 +861,9 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 		control_handle(&d->ctl, fds + ctl_at, nctl);
 		if (kern_at >= 0 && (fds[kern_at].revents & POLLIN))
 			kernel_read_events(d->kernel, &kops);
+		if (mon_at >= 0 && (fds[mon_at].revents & POLLIN) && addrmon_read(d->addrmon) &&
+		    !d->addrs_changed_ms)
+			d->addrs_changed_ms = d->ctx.now_ms + ADDRS_SETTLE_MS;
 	}
 	log_info("shutting down (signal %d)", (int)stop_signal);
 	d->ctx.now_ms = now_ms();
@@ -813,6 +872,8 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 		remove_traps(d);
 	control_close(&d->ctl);
 	net_close(&d->net);
+	if (d->addrmon >= 0)
+		close(d->addrmon);
 	ret = 0;
 out_kernel:
 	kernel_close(d->kernel);

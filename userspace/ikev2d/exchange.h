@@ -35,6 +35,9 @@ int ike_sa_send_plain_request(struct ike_sa *sa, const uint8_t *buf, size_t len)
 int ike_sa_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t mid,
 			 struct ike_wbuf *inner);
 int ike_sa_send_plain_response(struct ike_sa *sa, const uint8_t *buf, size_t len);
+/* Transmit the request in flight again now, restarting its retransmission
+ * schedule (MOBIKE: on the paths being probed). */
+void ike_sa_resend(struct ike_sa *sa);
 /* Start the next queued task if no request is in flight. */
 void ike_sa_kick(struct ike_sa *sa);
 void ike_sa_add_child(struct ike_sa *sa, struct child_sa *c);
@@ -57,6 +60,11 @@ int init_derive_keys(struct ike_sa *sa, struct ike_buf skeyseed);
 size_t init_proposals_with_group(const struct conf_conn *conn, uint16_t group,
 				 struct ike_proposal *out);
 int init_start(struct ike_sa *sa);
+/* §2.23 NAT_DETECTION_SOURCE_IP / _DESTINATION_IP for src -> dst; and the
+ * peer's in m against sa->local/sa->remote (sets nat_local, nat_remote). */
+void init_put_natd(struct ike_wbuf *w, const uint8_t spi_i[8], const uint8_t spi_r[8],
+		   const ike_sockaddr *src, const ike_sockaddr *dst);
+void init_check_natd(struct ike_sa *sa, const struct ike_msg *m, const uint8_t spi_r[8]);
 void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *buf, size_t len,
 		  const ike_sockaddr *local, const ike_sockaddr *remote);
 void init_process_response(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *buf,
@@ -83,6 +91,25 @@ struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m, struc
 int info_start(struct ike_sa *sa, enum ike_req_kind kind);
 void info_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid);
 void info_process_response(struct ike_sa *sa, const struct ike_msg *m, enum ike_req_kind kind);
+
+/* ---- exchange_mobike.c (RFC 4555) ---- */
+/* IKE_AUTH: MOBIKE_SUPPORTED and our additional addresses (the initiator
+ * offers, a responder answers an offer); take the peer's, authenticated. */
+void mobike_put_auth(struct ike_sa *sa, struct ike_wbuf *w);
+void mobike_take_auth(struct ike_sa *sa, const struct ike_msg *m);
+/* An IKE SA made by a rekey keeps the old one's MOBIKE state, the
+ * original initiator's role included (strongSwan does the same). */
+void mobike_inherit(struct ike_sa *sa, struct ike_sa *old);
+/* INFORMATIONAL request of the peer: addresses, UPDATE_SA_ADDRESSES,
+ * COOKIE2; adds what the response needs to w. */
+void mobike_process_request(struct ike_sa *sa, const struct ike_msg *m, struct ike_wbuf *w);
+/* Starts the next MOBIKE request due in sa->tasks; false if none was. */
+bool mobike_kick(struct ike_sa *sa);
+void mobike_process_response(struct ike_sa *sa, const struct ike_msg *m, enum ike_req_kind kind);
+/* A response came in while probing: from remote to local works. */
+void mobike_path_found(struct ike_sa *sa, const ike_sockaddr *local, const ike_sockaddr *remote);
+/* Whether a message moves the SA by itself (then §2.23 is not followed). */
+bool mobike_message_moves(const struct ike_sa *sa, const struct ike_msg *m);
 
 /* ---- exchange_create.c ---- */
 void create_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid);

@@ -355,6 +355,7 @@ int auth_start(struct ike_sa *sa)
 	ike_put_auth(&w, &auth);
 	if (!has_other_sa(sa))
 		ike_put_notify_simple(&w, IKE_N_INITIAL_CONTACT, NULL, 0);
+	mobike_put_auth(sa, &w);
 	cp_put_request(sa, &w);
 	if (sa->first_spi_in) {
 		if (conn->mode == CONF_MODE_TRANSPORT)
@@ -581,6 +582,8 @@ void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t m
 	put_certs(sa, &w);
 	auth.data = IKE_BUF(auth_data, auth_len);
 	ike_put_auth(&w, &auth);
+	mobike_take_auth(sa, m);
+	mobike_put_auth(sa, &w);
 	cp_err = cp_respond(sa, m, &w);
 	if (cp_err)	/* §3.15.4: the IKE SA stands, without a Child SA */
 		ike_put_notify_simple(&w, cp_err, NULL, 0);
@@ -636,6 +639,7 @@ void auth_process_response(struct ike_sa *sa, const struct ike_msg *m)
 	sa->peer_id_type = idr.type;
 	sa->peer_id_len = idr.data.len < sizeof(sa->peer_id) ? idr.data.len : sizeof(sa->peer_id);
 	memcpy(sa->peer_id, idr.data.ptr, sa->peer_id_len);
+	mobike_take_auth(sa, m);
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
 	sa_info(sa, "IKE SA established with %s, peer '%s'",
 		ike_addr_str(&sa->remote, true, (char[64]){ 0 }, 64),

@@ -410,6 +410,7 @@ static struct ike_sa *new_ike_sa(struct ike_sa *old, bool initiator,
 	sa->peer_sig_hashes = old->peer_sig_hashes;
 	sa->frag_peer = old->frag_peer;
 	sa->frag_ours = old->frag_ours;
+	mobike_inherit(sa, old);
 	sa->peer_auth_method = old->peer_auth_method;
 	sa->peer_id_type = old->peer_id_type;
 	sa->peer_id_len = old->peer_id_len;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * INFORMATIONAL (RFC 7296 §1.4): Delete of Child SAs and of the IKE SA,
- * and empty liveness checks (dead peer detection, §2.4). Notifies we do
- * not know are ignored.
+ * and empty liveness checks (dead peer detection, §2.4); MOBIKE's
+ * notifies go to exchange_mobike.c. Notifies we do not know are ignored.
  */
 #include <string.h>
 #include "exchange.h"
@@ -59,7 +59,7 @@ int info_start(struct ike_sa *sa, enum ike_req_kind kind)
 void info_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid)
 {
 	uint32_t ours[IKE_MAX_CHILD_DEL];
-	uint8_t buf[512], spis[4 * IKE_MAX_CHILD_DEL];
+	uint8_t buf[1024], spis[4 * IKE_MAX_CHILD_DEL];
 	struct ike_delete d;
 	struct ike_wbuf w;
 	size_t n_ours = 0;
@@ -105,6 +105,7 @@ void info_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t m
 		d.spis = IKE_BUF(spis, 4 * n_ours);
 		ike_put_delete(&w, &d);
 	}
+	mobike_process_request(sa, m, &w);
 	ike_sa_send_response(sa, IKE_INFORMATIONAL, mid, &w);
 }
 

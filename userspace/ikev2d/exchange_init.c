@@ -22,8 +22,8 @@
 /* RFC 7427 hash algorithms: SHA2-256, SHA2-384, SHA2-512 */
 static const uint8_t sig_hashes[] = { 0, 2, 0, 3, 0, 4 };
 
-static void put_natd(struct ike_wbuf *w, const uint8_t spi_i[8], const uint8_t spi_r[8],
-		     const ike_sockaddr *src, const ike_sockaddr *dst)
+void init_put_natd(struct ike_wbuf *w, const uint8_t spi_i[8], const uint8_t spi_r[8],
+		   const ike_sockaddr *src, const ike_sockaddr *dst)
 {
 	uint8_t h[20];
 
@@ -55,7 +55,7 @@ static void take_capabilities(struct ike_sa *sa, const struct ike_msg *m)
 }
 
 /* Compares the peer's NAT-D hashes with what they would be without NAT. */
-static void check_natd(struct ike_sa *sa, const struct ike_msg *m, const uint8_t spi_r[8])
+void init_check_natd(struct ike_sa *sa, const struct ike_msg *m, const uint8_t spi_r[8])
 {
 	uint8_t h_remote[20], h_local[20];
 	bool any_src = false, src_ok = false, dst_ok = false;
@@ -214,7 +214,7 @@ int init_start(struct ike_sa *sa)
 	ke.data = IKE_BUF(ke_data, ke_len);
 	ike_put_ke(&w, &ke);
 	ike_put_nonce(&w, IKE_BUF(sa->ni, sa->ni_len));
-	put_natd(&w, sa->spi_i, zero_spi, &sa->local, &sa->remote);
+	init_put_natd(&w, sa->spi_i, zero_spi, &sa->local, &sa->remote);
 	put_capabilities(sa, &w);
 	len = ike_wbuf_finish(&w);
 	if (len < 0)
@@ -411,7 +411,7 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 		ike_sa_kill(sa, "IKE_SA_INIT failed");
 		return;
 	}
-	check_natd(sa, m, (const uint8_t[8]){ 0 });
+	init_check_natd(sa, m, (const uint8_t[8]){ 0 });
 	take_capabilities(sa, m);
 
 	h = (struct ike_hdr){ .version = 0x20, .exchange = IKE_SA_INIT,
@@ -428,7 +428,7 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 	ke.data = IKE_BUF(ke_data, ke_len);
 	ike_put_ke(&w, &ke);
 	ike_put_nonce(&w, IKE_BUF(sa->nr, sa->nr_len));
-	put_natd(&w, sa->spi_i, sa->spi_r, &sa->local, &sa->remote);
+	init_put_natd(&w, sa->spi_i, sa->spi_r, &sa->local, &sa->remote);
 	put_capabilities(sa, &w);
 	if (conn->auth == CONF_AUTH_PUBKEY)
 		auth_put_certreq(sa, &w);
@@ -517,7 +517,7 @@ void init_process_response(struct ike_sa *sa, const struct ike_msg *m, const uin
 		ike_sa_kill(sa, "key exchange failed");
 		return;
 	}
-	check_natd(sa, m, sa->spi_r);
+	init_check_natd(sa, m, sa->spi_r);
 	take_capabilities(sa, m);
 	if ((sa->nat_local || sa->nat_remote) && ike_addr_port(&sa->remote) == IKE_PORT) {
 		/* RFC 7296 §2.23: continue on port 4500 */

@@ -110,6 +110,8 @@ const char *ike_notify_name(uint16_t type)
 	case IKE_N_INVALID_SELECTORS: return "INVALID_SELECTORS";
 	case IKE_N_TEMPORARY_FAILURE: return "TEMPORARY_FAILURE";
 	case IKE_N_CHILD_SA_NOT_FOUND: return "CHILD_SA_NOT_FOUND";
+	case IKE_N_UNACCEPTABLE_ADDRESSES: return "UNACCEPTABLE_ADDRESSES";
+	case IKE_N_UNEXPECTED_NAT_DETECTED: return "UNEXPECTED_NAT_DETECTED";
 	case IKE_N_COOKIE: return "COOKIE";
 	default: return "notify";
 	}
@@ -244,6 +246,7 @@ struct ike_sa *ike_sa_new(struct ike_ctx *ctx, const struct conf_conn *conn, boo
 	snprintf(sa->name, sizeof(sa->name), "%s", conn->name);
 	sa->uid = ctx->next_uid++;
 	sa->initiator = initiator;
+	sa->orig_initiator = initiator;	/* a rekey's SA: mobike_inherit() */
 	sa->created_ms = ctx->now_ms;
 	sa->last_recv_ms = ctx->now_ms;
 	RAND_bytes(initiator ? sa->spi_i : sa->spi_r, 8);
@@ -370,15 +373,35 @@ unsigned int ike_retx_timeout(const struct ike_ctx *ctx, unsigned int try)
 	return t > ctx->retx_max_ms ? ctx->retx_max_ms : (unsigned int)t;
 }
 
-static void transmit(struct ike_sa *sa, const struct ike_packets *p)
+static void transmit_to(struct ike_sa *sa, const struct ike_packets *p, ike_sockaddr local,
+			ike_sockaddr remote)
 {
-	ike_sockaddr local = sa->local, remote = sa->remote;
 	size_t off = 0;
 
 	for (unsigned int i = 0; i < p->n && sa->ctx->ops.send; i++) {
 		sa->ctx->ops.send(sa->ctx->ops.arg, &local, &remote, p->buf + off, p->lens[i]);
 		off += p->lens[i];
 	}
+}
+
+/* Our request: on the IKE SA's path, or on every path MOBIKE probes. */
+static void transmit_request(struct ike_sa *sa)
+{
+	if (!sa->probing) {
+		transmit_to(sa, &sa->req, sa->local, sa->remote);
+		return;
+	}
+	for (size_t i = 0; i < sa->n_paths; i++)
+		transmit_to(sa, &sa->req, sa->paths[i].local, sa->paths[i].remote);
+}
+
+/* §2.11: a response goes back to where the request came from. */
+static void transmit_response(struct ike_sa *sa)
+{
+	if (sa->rx_remote.sa.sa_family)
+		transmit_to(sa, &sa->resp, sa->rx_local, sa->rx_remote);
+	else
+		transmit_to(sa, &sa->resp, sa->local, sa->remote);
 }
 
 static int store(struct ike_packets *dst, const uint8_t *buf, size_t len,
@@ -463,8 +486,17 @@ static int start_request(struct ike_sa *sa, enum ike_req_kind kind, uint32_t mid
 	sa->req_mid = mid;
 	sa->req_tries = 1;
 	sa->req_next_ms = sa->ctx->now_ms + ike_retx_timeout(sa->ctx, 0);
-	transmit(sa, &sa->req);
+	transmit_request(sa);
 	return 0;
+}
+
+void ike_sa_resend(struct ike_sa *sa)
+{
+	if (sa->req_kind == IKE_REQ_NONE)
+		return;
+	sa->req_tries = 1;
+	sa->req_next_ms = sa->ctx->now_ms + ike_retx_timeout(sa->ctx, 0);
+	transmit_request(sa);
 }
 
 int ike_sa_send_plain_request(struct ike_sa *sa, const uint8_t *buf, size_t len)
@@ -493,7 +525,7 @@ static void respond(struct ike_sa *sa, uint32_t mid)
 	sa->resp_valid = true;
 	sa->resp_mid = mid;
 	sa->peer_mid = mid + 1;
-	transmit(sa, &sa->resp);
+	transmit_response(sa);
 }
 
 int ike_sa_send_plain_response(struct ike_sa *sa, const uint8_t *buf, size_t len)
@@ -557,6 +589,8 @@ void ike_sa_kick(struct ike_sa *sa)
 	if (sa->tasks & IKE_TASK_DELETE_IKE) {
 		sa->tasks = 0;
 		info_start(sa, IKE_REQ_DELETE_IKE);
+	} else if (mobike_kick(sa)) {
+		/* MOBIKE first: everything else waits for a working path */
 	} else if (sa->tasks & IKE_TASK_DELETE_CHILD) {
 		sa->tasks &= ~IKE_TASK_DELETE_CHILD;
 		info_start(sa, IKE_REQ_DELETE_CHILD);
@@ -727,6 +761,13 @@ void ike_sa_follow_peer(struct ike_sa *sa, const ike_sockaddr *local, const ike_
 		sa->remote = *remote;
 		return;
 	}
+	if (sa->mobike && (sa->orig_initiator || !sa->nat_remote)) {
+		/* RFC 4555 §3.8: MOBIKE moves with UPDATE_SA_ADDRESSES; only a
+		 * responder whose peer is behind a NAT follows its mapping */
+		sa_debug(sa, "message from %s: MOBIKE SA, not following it",
+			 ike_addr_str(remote, true, now, sizeof(now)));
+		return;
+	}
 	if (sa->nat_local) {
 		sa_debug(sa, "message from %s, but we are behind a NAT: not following it",
 			 ike_addr_str(remote, true, now, sizeof(now)));
@@ -803,6 +844,12 @@ static void process_response(struct ike_sa *sa, const struct ike_msg *m)
 	case IKE_REQ_REKEY_CHILD:
 	case IKE_REQ_REKEY_IKE:
 		create_process_response(sa, m, kind);
+		break;
+	case IKE_REQ_MOBIKE_PROBE:
+	case IKE_REQ_MOBIKE_UPDATE:
+	case IKE_REQ_MOBIKE_ADDRS:
+	case IKE_REQ_MOBIKE_RR:
+		mobike_process_response(sa, m, kind);
 		break;
 	default:
 		break;
@@ -884,7 +931,7 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 				return;
 			sa_debug(sa, "retransmitted request %u, resending the response",
 				 m.hdr.msg_id);
-			transmit(sa, &sa->resp);
+			transmit_to(sa, &sa->resp, *local, *remote);
 			return;
 		}
 		if (m.hdr.msg_id != sa->peer_mid) {
@@ -914,7 +961,12 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 		}
 	}
 	sa->last_recv_ms = ctx->now_ms;
-	ike_sa_follow_peer(sa, local, remote);
+	sa->rx_local = *local;
+	sa->rx_remote = *remote;
+	if (!mobike_message_moves(sa, &m))
+		ike_sa_follow_peer(sa, local, remote);
+	if (response && sa->probing)
+		mobike_path_found(sa, local, remote);
 	if (response)
 		process_response(sa, &m);
 	else
@@ -988,17 +1040,25 @@ uint64_t ike_tick(struct ike_ctx *ctx)
 		if (sa->frag_resp.active)
 			next = min64(next, sa->frag_resp.started_ms + ctx->frag_limits.timeout_ms);
 		if (sa->req_kind != IKE_REQ_NONE && now >= sa->req_next_ms) {
-			if (sa->req_tries >= ctx->retx_tries) {
+			bool probing = sa->probing;
+
+			/* MOBIKE: the path may be gone rather than the peer */
+			if (sa->req_tries >= ctx->retx_tries && !probing)
+				ike_sa_mobike_roam(sa, "no response on the current path");
+			if (sa->req_tries >= ctx->retx_tries && (probing || !sa->probing)) {
 				sa_info(sa, "no response to request %u after %u transmissions",
 					sa->req_mid, sa->req_tries);
 				ike_sa_kill(sa, sa->req_kind == IKE_REQ_DPD ?
 					    "peer is dead" : "peer did not respond");
 				continue;
 			}
-			sa_debug(sa, "retransmitting request %u (%u)", sa->req_mid, sa->req_tries);
-			transmit(sa, &sa->req);
-			sa->req_next_ms = now + ike_retx_timeout(ctx, sa->req_tries);
-			sa->req_tries++;
+			if (sa->probing == probing) {
+				sa_debug(sa, "retransmitting request %u (%u)", sa->req_mid,
+					 sa->req_tries);
+				transmit_request(sa);
+				sa->req_next_ms = now + ike_retx_timeout(ctx, sa->req_tries);
+				sa->req_tries++;
+			}
 		}
 		if (sa->req_kind != IKE_REQ_NONE)
 			next = min64(next, sa->req_next_ms);
@@ -1139,6 +1199,8 @@ size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len)
 		}
 		if (sa->state == IKE_SA_ESTABLISHED)
 			APPEND(" established %lds ago", (long)(now - sa->established));
+		if (sa->mobike)
+			APPEND(" mobike");
 		for (size_t i = 0; i < sa->n_vips; i++) {	/* CP: the inner addresses */
 			char a[INET6_ADDRSTRLEN];
 

@@ -33,6 +33,9 @@
 #define IKE_MAX_CHILD_DEL 16
 #define IKE_MAX_VIPS 2		/* one per family */
 #define IKE_MAX_DNS 4
+#define IKE_MAX_ADDRS 8		/* MOBIKE: addresses announced either way */
+#define IKE_MAX_PATHS 8		/* MOBIKE: address pairs probed */
+#define IKE_COOKIE2_LEN 16
 
 /* An address with its UDP port. */
 typedef union {
@@ -86,6 +89,10 @@ enum ike_task {
 	IKE_TASK_DELETE_CHILD = 1 << 0,
 	IKE_TASK_DELETE_IKE = 1 << 1,
 	IKE_TASK_DPD = 1 << 2,
+	IKE_TASK_MOBIKE_PROBE = 1 << 3,	/* initiator: find a working path */
+	IKE_TASK_MOBIKE_UPDATE = 1 << 4,	/* initiator: UPDATE_SA_ADDRESSES */
+	IKE_TASK_MOBIKE_ADDRS = 1 << 5,	/* our address set changed: tell the peer */
+	IKE_TASK_MOBIKE_RR = 1 << 6,	/* responder: return routability check */
 };
 
 /* What the request in flight is. */
@@ -98,6 +105,10 @@ enum ike_req_kind {
 	IKE_REQ_DPD,
 	IKE_REQ_REKEY_CHILD,
 	IKE_REQ_REKEY_IKE,
+	IKE_REQ_MOBIKE_PROBE,
+	IKE_REQ_MOBIKE_UPDATE,
+	IKE_REQ_MOBIKE_ADDRS,
+	IKE_REQ_MOBIKE_RR,
 };
 
 /*
@@ -213,6 +224,24 @@ struct ike_sa {
 	bool vips_installed;		/* client: on our interface (ops.vip_install) */
 	struct conf_addr dns[IKE_MAX_DNS];
 	size_t n_dns;
+
+	/* MOBIKE (RFC 4555, exchange_mobike.c) */
+	bool mobike;			/* both sent MOBIKE_SUPPORTED */
+	bool mobike_peer;		/* the peer did */
+	bool orig_initiator;		/* we initiated the first IKE SA of this
+					 * line of rekeys: we decide moves (§3.3) */
+	ike_sockaddr peer_addrs[IKE_MAX_ADDRS];	/* its ADDITIONAL_IP*_ADDRESS (no port) */
+	size_t n_peer_addrs;
+	ike_sockaddr my_addrs[IKE_MAX_ADDRS];	/* what we announced last */
+	size_t n_my_addrs;
+	bool probing;			/* requests go out on every path in paths[] */
+	struct ike_path { ike_sockaddr local, remote; } paths[IKE_MAX_PATHS], new_path,
+		old_path;		/* probed pairs; where to move; before the move */
+	size_t n_paths;
+	uint8_t cookie2[IKE_COOKIE2_LEN];	/* in our probe, UPDATE or RR request */
+	/* where the message being processed came from and went to: responses
+	 * go back there (§2.11), UPDATE_SA_ADDRESSES takes it */
+	ike_sockaddr rx_local, rx_remote;
 };
 
 /* How the state machine reaches the world; see daemon.c and the tests. */
@@ -230,9 +259,10 @@ struct ike_ops {
 	/* Send a NAT keepalive (RFC 3948 §2.3: one 0xff byte, no non-ESP
 	 * marker) from local to remote (optional). */
 	int (*keepalive)(void *arg, const ike_sockaddr *local, const ike_sockaddr *remote);
-	/* The IKE SA's endpoints moved (a NAT mapping change, §2.23) from
-	 * old_local/old_remote to sa->local/sa->remote: move its installed
-	 * Child SAs too (optional). */
+	/* The IKE SA's endpoints moved (a NAT mapping change, §2.23, or a
+	 * MOBIKE move) from old_local/old_remote to sa->local/sa->remote,
+	 * maybe into or out of NAT-T (sa->nat_*): move its installed Child
+	 * SAs too, and a client's virtual address routes (optional). */
 	void (*endpoints_changed)(void *arg, const struct ike_sa *sa, const ike_sockaddr *old_local,
 				  const ike_sockaddr *old_remote);
 	/* An IKE SA changed state (optional). */
@@ -245,6 +275,8 @@ struct ike_ops {
 	 * off again (both optional). */
 	int (*vip_install)(void *arg, const struct ike_sa *sa, char *err, size_t errlen);
 	void (*vip_remove)(void *arg, const struct ike_sa *sa);
+	/* MOBIKE: our usable addresses of a family (no port; optional). */
+	size_t (*local_addrs)(void *arg, int family, ike_sockaddr *out, size_t max);
 };
 
 struct ike_ctx {
@@ -287,6 +319,13 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
  * follow it as RFC 7296 §2.23 says (ike_receive() does this for IKE; the
  * daemon for ESP, on nfsec's MAPPING events). */
 void ike_sa_follow_peer(struct ike_sa *sa, const ike_sockaddr *local, const ike_sockaddr *remote);
+/* MOBIKE: our addresses or routes changed (the daemon's rtnetlink
+ * monitor): the initiator of each MOBIKE SA whose path is gone probes for a
+ * new one and moves the SA there; SAs whose address set changed tell the
+ * peer (exchange_mobike.c). */
+void ike_ctx_addresses_changed(struct ike_ctx *ctx);
+/* MOBIKE initiator: the current path failed (or may have); probe. */
+void ike_sa_mobike_roam(struct ike_sa *sa, const char *why);
 /* Run the timers; returns when it wants to be called next (ms, monotonic). */
 uint64_t ike_tick(struct ike_ctx *ctx);
 

@@ -226,6 +226,9 @@ static void line_members(struct json *j, char **w, int n, bool ike)
 				i++;
 			if (i < n && !strcmp(w[i], "ago"))
 				i++;
+		} else if (ike && !strcmp(k, "mobike")) {
+			json_bool(j, "mobike", true);	/* RFC 4555 negotiated */
+			i++;
 		} else {
 			i++;	/* a field this ipsecctl does not know */
 		}

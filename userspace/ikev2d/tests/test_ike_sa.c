@@ -6,7 +6,8 @@
  * roles with matching Child SA keys, INVALID_KE_PAYLOAD, COOKIE, message ID
  * window, retransmission and the reply cache, Delete, DPD, a kernel
  * install failure, an unsupported critical payload, CREATE_CHILD_SA
- * from the peer, and NAT traversal behind a simulated NAT.
+ * from the peer, NAT traversal behind a simulated NAT, and MOBIKE (RFC
+ * 4555) with addresses that go down.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +32,11 @@ struct peer {
 	size_t max_len;			/* the largest datagram sent after IKE_SA_INIT */
 	uint8_t last[IKE_MSG_MAX];	/* the last datagram sent */
 	size_t last_len;
+	/* MOBIKE: addr is the routing source towards the peer (no_route: none);
+	 * addrs what ops.local_addrs reports */
+	bool no_route;
+	ike_sockaddr addrs[8];
+	size_t n_addrs;
 };
 
 struct pkt {
@@ -54,6 +60,18 @@ static struct {
 	ike_sockaddr addr;
 	uint16_t port[2];
 } nat;
+
+/* Addresses that are down: datagrams from or to them are lost. */
+static ike_sockaddr down[4];
+static size_t n_down;
+
+static bool addr_down(const ike_sockaddr *a)
+{
+	for (size_t i = 0; i < n_down; i++)
+		if (ike_addr_eq(&down[i], a))
+			return true;
+	return false;
+}
 
 static bool nat_pass(struct pkt *k)
 {
@@ -145,6 +163,27 @@ static void t_moved(void *arg, const struct ike_sa *sa, const ike_sockaddr *old_
 	p->moved_from = *old_remote;
 }
 
+static int t_route(void *arg, const ike_sockaddr *remote, ike_sockaddr *local)
+{
+	struct peer *p = arg;
+
+	if (p->no_route || remote->sa.sa_family != p->addr.sa.sa_family)
+		return -1;
+	*local = p->addr;
+	return 0;
+}
+
+static size_t t_local_addrs(void *arg, int family, ike_sockaddr *out, size_t max)
+{
+	struct peer *p = arg;
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_addrs && n < max; i++)
+		if (p->addrs[i].sa.sa_family == family)
+			out[n++] = p->addrs[i];
+	return n;
+}
+
 /* Deliver everything queued; returns how many datagrams. */
 static unsigned int run(void)
 {
@@ -153,7 +192,7 @@ static unsigned int run(void)
 	while (q_head != q_tail) {
 		struct pkt *k = &queue[q_head++ % 64];
 
-		if (!nat_pass(k))
+		if (addr_down(&k->from) || addr_down(&k->dst) || !nat_pass(k))
 			continue;
 		/* the receiver sees its own address as local, the port it came to */
 		ike_receive(&k->to->ctx, k->buf, k->len, &k->dst, &k->from);
@@ -194,7 +233,8 @@ static void peer_init(struct peer *p, const char *text, const char *addr)
 {
 	struct ike_ops ops = { .arg = p, .send = t_send, .spi_alloc = t_spi,
 			       .child_install = t_install, .child_remove = t_remove,
-			       .keepalive = t_keepalive, .endpoints_changed = t_moved };
+			       .keepalive = t_keepalive, .endpoints_changed = t_moved,
+			       .route = t_route, .local_addrs = t_local_addrs };
 	char err[256];
 
 	memset(p, 0, sizeof(*p));
@@ -221,6 +261,15 @@ static const struct setup gcm = {
 	.esp_b = "aes128gcm16",
 };
 
+/* The same with DPD every 10 s. */
+static const struct setup gcm_dpd10 = {
+	.ike_a = "aes128gcm16-prfsha256-x25519",
+	.ike_b = "aes128gcm16-prfsha256-x25519",
+	.esp_a = "aes128gcm16",
+	.esp_b = "aes128gcm16",
+	.dpd = "10",
+};
+
 static void setup_peers(const struct setup *s)
 {
 	char text[1024];
@@ -235,6 +284,7 @@ static void setup_peers(const struct setup *s)
 	peers[1] = &B;
 	q_head = q_tail = 0;
 	nat.on = false;
+	n_down = 0;
 }
 
 static int teardown(void **state)
@@ -267,6 +317,16 @@ static void assert_child_keys_match(const struct child_sa *i, const struct child
 		assert_memory_equal(i->ak_in, r->ak_out, i->ak_len);
 	}
 	assert_memory_not_equal(i->ek_in, i->ek_out, i->ek_len);
+}
+
+/* An empty INFORMATIONAL from one SA, answered; then sa is still up. */
+static void liveness_check(struct ike_sa *from, struct ike_sa *sa)
+{
+	from->tasks |= IKE_TASK_DPD;
+	ike_sa_kick(from);
+	run();
+	assert_int_equal(from->req_kind, IKE_REQ_NONE);
+	assert_int_equal(sa->state, IKE_SA_ESTABLISHED);
 }
 
 /* Establishes A -> B and checks both sides agree. */
@@ -623,17 +683,10 @@ static void test_kernel_install_failure(void **state)
  * and then the IKE SA is given up. */
 static void test_dpd_dead_peer(void **state)
 {
-	static const struct setup s = {
-		.ike_a = "aes128gcm16-prfsha256-x25519",
-		.ike_b = "aes128gcm16-prfsha256-x25519",
-		.esp_a = "aes128gcm16",
-		.esp_b = "aes128gcm16",
-		.dpd = "10",
-	};
 	struct ike_sa *a, *b;
 	unsigned int sent;
 
-	setup_peers(&s);
+	setup_peers(&gcm_dpd10);
 	establish(&a, &b);
 	/* alive: one liveness check after 10 s, answered */
 	sent = A.sent;
@@ -649,7 +702,9 @@ static void test_dpd_dead_peer(void **state)
 		run();
 	}
 	assert_null(live_sa(&A));
-	assert_int_equal(A.sent - sent, A.ctx.retx_tries);
+	/* MOBIKE is on: the transmissions on the path, then as many probing
+	 * the paths A has (one, the same) before it gives up */
+	assert_int_equal(A.sent - sent, 2 * A.ctx.retx_tries);
 	assert_int_equal(A.removed, 1);
 }
 
@@ -1476,11 +1531,7 @@ static void test_rekey_ike(void **state)
 	assert_settled(&a, &b);
 	assert_true(b->initiator);
 	assert_false(a->initiator);
-	a->tasks |= IKE_TASK_DPD;
-	ike_sa_kick(a);
-	run();
-	assert_int_equal(a->req_kind, IKE_REQ_NONE);
-	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	liveness_check(a, a);
 }
 
 /* The timers: Child SA rekey at rekey less up to 10% of jitter, IKE SA
@@ -1859,6 +1910,506 @@ static void test_create_child_rekey(void **state)
 	assert_int_equal(B.installed, 2);
 }
 
+/* ---- MOBIKE (RFC 4555) ---- */
+
+static void set_addr(ike_sockaddr *a, const char *text)
+{
+	memset(a, 0, sizeof(*a));
+	if (strchr(text, ':')) {
+		a->sin6.sin6_family = AF_INET6;
+		inet_pton(AF_INET6, text, &a->sin6.sin6_addr);
+	} else {
+		a->sin.sin_family = AF_INET;
+		inet_pton(AF_INET, text, &a->sin.sin_addr);
+	}
+}
+
+/* p's addresses (local_addrs), the first also its routing source. */
+static void set_addrs(struct peer *p, const char *const *list, size_t n)
+{
+	p->n_addrs = n;
+	for (size_t i = 0; i < n; i++)
+		set_addr(&p->addrs[i], list[i]);
+	set_addr(&p->addr, list[0]);
+	ike_addr_set_port(&p->addr, IKE_PORT);
+}
+
+static const char *astr(const ike_sockaddr *a)
+{
+	static char buf[4][64];
+	static int k;
+
+	k = (k + 1) % 4;
+	return ike_addr_str(a, true, buf[k], sizeof(buf[k]));
+}
+
+/* gcm on both sides, with these addresses; established. */
+static void mobike_establish(const char *const *la, size_t na, const char *const *lb, size_t nb,
+			     struct ike_sa **a, struct ike_sa **b)
+{
+	setup_peers(&gcm);
+	set_addrs(&A, la, na);
+	set_addrs(&B, lb, nb);
+	establish(a, b);
+}
+
+/* Deliver one queued datagram (lost ones count). */
+static void run_one(void)
+{
+	struct pkt *k;
+
+	assert_true(q_head != q_tail);
+	k = &queue[q_head++ % 64];
+	if (!addr_down(&k->from) && !addr_down(&k->dst) && nat_pass(k))
+		ike_receive(&k->to->ctx, k->buf, k->len, &k->dst, &k->from);
+}
+
+/* The new notifies on the wire (RFC 4555 §4): type, and the address as
+ * the data of ADDITIONAL_IP4/6_ADDRESS. */
+static void test_mobike_notify_encoding(void **state)
+{
+	uint8_t buf[128], v6[16];
+	struct ike_msg m = { 0 };
+	struct ike_notify n;
+	struct ike_wbuf w;
+	int len;
+
+	inet_pton(AF_INET6, "2001:db8::7", v6);
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_notify_simple(&w, IKE_N_MOBIKE_SUPPORTED, NULL, 0);
+	ike_put_notify_simple(&w, IKE_N_ADDITIONAL_IP4_ADDRESS, "\xc0\x00\x02\x0b", 4);
+	ike_put_notify_simple(&w, IKE_N_ADDITIONAL_IP6_ADDRESS, v6, 16);
+	ike_put_notify_simple(&w, IKE_N_COOKIE2, "01234567", 8);
+	len = ike_wbuf_finish(&w);
+	assert_int_equal(len, 8 + 12 + 24 + 16);
+	assert_hex_equal(buf, 20, "29000008 0000400c 29 00000c 0000400d c000020b");
+	assert_hex_equal(buf + 20, 8, "2900001800004 00e");
+	assert_hex_equal(buf + 44, 8, "0000001000004011");
+	assert_int_equal(ike_payloads_parse(w.first, buf, (size_t)len, &m), 0);
+	assert_true(ike_msg_notify(&m, IKE_N_MOBIKE_SUPPORTED, &n));
+	assert_int_equal(n.data.len, 0);
+	assert_true(ike_msg_notify(&m, IKE_N_ADDITIONAL_IP6_ADDRESS, &n));
+	assert_memory_equal(n.data.ptr, v6, 16);
+	assert_true(ike_msg_notify(&m, IKE_N_COOKIE2, &n));
+	assert_memory_equal(n.data.ptr, "01234567", 8);
+	assert_string_equal(ike_notify_name(IKE_N_UNACCEPTABLE_ADDRESSES),
+			    "UNACCEPTABLE_ADDRESSES");
+	assert_int_equal(IKE_N_UPDATE_SA_ADDRESSES, 16400);
+	assert_int_equal(IKE_N_NO_NATS_ALLOWED, 16402);
+	assert_int_equal(IKE_N_UNEXPECTED_NAT_DETECTED, 41);
+}
+
+static const char *const a_addrs[] = { "192.0.2.1", "192.0.2.11", "2001:db8::1" };
+static const char *const b_addrs[] = { "192.0.2.2" };
+
+/* Both sides offer MOBIKE by default; the initiator's additional
+ * addresses reach the responder, the responder has none. */
+static void test_mobike_negotiated(void **state)
+{
+	struct ike_sa *a, *b;
+	char list[2048];
+
+	mobike_establish(a_addrs, 3, b_addrs, 1, &a, &b);
+	assert_true(a->mobike && b->mobike);
+	assert_int_equal(b->n_peer_addrs, 2);
+	assert_string_equal(astr(&b->peer_addrs[0]), "192.0.2.11:0");
+	assert_int_equal(b->peer_addrs[1].sa.sa_family, AF_INET6);
+	assert_int_equal(a->n_peer_addrs, 0);	/* NO_ADDITIONAL_ADDRESSES */
+	ike_list(&A.ctx, list, sizeof(list));
+	assert_non_null(strstr(list, " mobike"));
+	/* IKE stays on 500 without a NAT until a move */
+	assert_int_equal(ike_addr_port(&a->local), IKE_PORT);
+
+	/* A gets another address: an INFORMATIONAL tells B, nothing moves */
+	set_addr(&A.addrs[A.n_addrs++], "192.0.2.12");
+	ike_ctx_addresses_changed(&A.ctx);
+	run();
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);
+	assert_int_equal(b->n_peer_addrs, 3);
+	assert_int_equal(A.moves + B.moves, 0);
+	/* nothing changed: nothing sent */
+	{
+		unsigned int sent = A.sent;
+
+		ike_ctx_addresses_changed(&A.ctx);
+		assert_int_equal(A.sent, sent);
+
+		/* a virtual address from the gateway, whose routes make it the
+		 * source towards it: neither announced nor a reason to move */
+		a->n_vips = 1;
+		a->vips[0].family = AF_INET;
+		inet_pton(AF_INET, "10.3.0.1", a->vips[0].addr);
+		a->vips_installed = true;
+		assert_true(A.n_addrs < 8);
+		set_addr(&A.addrs[A.n_addrs++], "10.3.0.1");
+		set_addr(&A.addr, "10.3.0.1");
+		ike_ctx_addresses_changed(&A.ctx);
+		assert_int_equal(A.sent, sent);
+		assert_false(a->probing);
+		a->vips_installed = false;
+	}
+}
+
+static void test_mobike_off(void **state)
+{
+	struct ike_sa *a, *b;
+
+	for (int side = 0; side < 2; side++) {
+		setup_peers(&gcm);
+		((struct conf_conn *)(side ? &B : &A)->cfg.conns)->mobike = false;
+		establish(&a, &b);
+		assert_false(a->mobike);
+		assert_false(b->mobike);
+		assert_int_equal(b->mobike_peer, side);
+		teardown(NULL);
+	}
+	setup_peers(&gcm);	/* for the teardown */
+}
+
+/*
+ * A's address goes away: the monitor says so, A probes from its other
+ * address, moves with UPDATE_SA_ADDRESSES (retransmitted on the new path
+ * when lost), B follows at once (an address A announced) and both move
+ * their Child SAs in place.
+ */
+static void test_mobike_move(void **state)
+{
+	struct ike_sa *a, *b;
+	struct ike_notify n;
+	struct ike_msg m;
+	uint8_t pt[1024];
+	struct pkt *k;
+	uint32_t spi_in;
+
+	mobike_establish(a_addrs, 3, b_addrs, 1, &a, &b);
+	spi_in = a->children->spi_in;
+
+	/* 192.0.2.1 is gone; routes now leave from 192.0.2.11 */
+	set_addr(&down[n_down++], "192.0.2.1");
+	set_addrs(&A, a_addrs + 1, 2);
+	ike_ctx_addresses_changed(&A.ctx);
+	assert_true(a->probing);
+	assert_int_equal(a->req_kind, IKE_REQ_MOBIKE_PROBE);
+	k = &queue[(q_tail - 1) % 64];
+	assert_string_equal(astr(&k->from), "192.0.2.11:4500");
+	assert_string_equal(astr(&k->dst), "192.0.2.2:4500");
+	run_one();				/* B answers the probe */
+	assert_string_equal(astr(&b->remote), "192.0.2.1:500");	/* a probe moves nothing */
+	last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));	/* our COOKIE2, NAT-D */
+	assert_true(ike_msg_notify(&m, IKE_N_COOKIE2, &n));
+	assert_int_equal(n.data.len, sizeof(a->cookie2));
+	assert_memory_equal(n.data.ptr, a->cookie2, sizeof(a->cookie2));
+	assert_true(ike_msg_notify(&m, IKE_N_NAT_DETECTION_SOURCE_IP, NULL));
+	assert_true(ike_msg_notify(&m, IKE_N_NAT_DETECTION_DESTINATION_IP, NULL));
+	run_one();				/* A: the path works, UPDATE */
+	assert_false(a->probing);
+	assert_int_equal(a->req_kind, IKE_REQ_MOBIKE_UPDATE);
+	assert_string_equal(astr(&a->local), "192.0.2.11:4500");
+	q_head = q_tail;			/* the UPDATE is lost */
+	A.ctx.now_ms += 2000;			/* retransmitted, on the new path */
+	ike_tick(&A.ctx);
+	assert_int_equal(q_tail - q_head, 1);
+	assert_string_equal(astr(&queue[q_head % 64].from), "192.0.2.11:4500");
+	run();
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);
+	assert_string_equal(astr(&b->remote), "192.0.2.11:4500");
+	assert_string_equal(astr(&b->local), "192.0.2.2:4500");
+	assert_int_equal(A.moves, 1);
+	assert_int_equal(B.moves, 1);
+	assert_string_equal(astr(&B.moved_from), "192.0.2.1:500");
+	assert_false(a->nat_local || a->nat_remote || b->nat_local || b->nat_remote);
+	/* the same Child SA, not a new one */
+	assert_int_equal(a->children->spi_in, spi_in);
+	assert_int_equal(A.installed + B.installed, 2);
+	/* B's set of A's addresses is the one of the UPDATE */
+	assert_int_equal(b->n_peer_addrs, 1);
+
+	/* and the new path carries the IKE SA: B's liveness check */
+	liveness_check(b, a);
+}
+
+/*
+ * The responder never moves on a message that is not an authenticated
+ * new UPDATE_SA_ADDRESSES: a replayed UPDATE from elsewhere is answered
+ * from the reply cache, one with a broken ICV is dropped, and an
+ * authenticated request from a new address without UPDATE_SA_ADDRESSES
+ * moves nothing either (RFC 4555 §3.5, §3.10).
+ */
+static void test_mobike_refuses_replay_and_forgery(void **state)
+{
+	struct ike_sa *a, *b;
+	struct pkt upd;
+	ike_sockaddr evil;
+
+	mobike_establish(a_addrs, 3, b_addrs, 1, &a, &b);
+	set_addrs(&A, a_addrs + 1, 2);
+	ike_ctx_addresses_changed(&A.ctx);
+	run_one();
+	run_one();
+	upd = queue[(q_tail - 1) % 64];		/* the UPDATE_SA_ADDRESSES */
+	run();
+	assert_int_equal(B.moves, 1);
+	assert_string_equal(astr(&b->remote), "192.0.2.11:4500");
+
+	/* replayed from an attacker's address */
+	set_addr(&evil, "203.0.113.5");
+	ike_addr_set_port(&evil, 4500);
+	ike_receive(&B.ctx, upd.buf, upd.len, &upd.dst, &evil);
+	q_head = q_tail;
+	assert_string_equal(astr(&b->remote), "192.0.2.11:4500");
+	assert_int_equal(B.moves, 1);
+
+	/* the same with the next message ID: fails the ICV */
+	upd.buf[23]++;
+	ike_receive(&B.ctx, upd.buf, upd.len, &upd.dst, &evil);
+	assert_int_equal(q_head, q_tail);	/* not even answered */
+	assert_string_equal(astr(&b->remote), "192.0.2.11:4500");
+	assert_int_equal(B.moves, 1);
+
+	/* an authenticated liveness check from another address */
+	a->tasks |= IKE_TASK_DPD;
+	ike_sa_kick(a);
+	queue[(q_tail - 1) % 64].from = evil;
+	run();
+	assert_string_equal(astr(&b->remote), "192.0.2.11:4500");
+	assert_int_equal(B.moves, 1);
+}
+
+/*
+ * A moves to an address it never announced: B moves the IKE SA but checks
+ * return routability with a COOKIE2 of its own before it moves the Child
+ * SAs; an answer without B's COOKIE2 is not enough (§5.2.1).
+ */
+static void test_mobike_return_routability(void **state)
+{
+	static const char *const a_new[] = { "192.0.2.99" };
+	struct ike_sa *a, *b;
+
+	mobike_establish(a_addrs, 1, b_addrs, 1, &a, &b);	/* A announces nothing */
+	assert_int_equal(b->n_peer_addrs, 0);
+	set_addr(&down[n_down++], "192.0.2.1");
+	set_addrs(&A, a_new, 1);
+	ike_sa_mobike_roam(a, "test");
+	run_one();				/* probe */
+	run_one();				/* probe response */
+	run_one();				/* UPDATE: B moves the IKE SA */
+	assert_string_equal(astr(&b->remote), "192.0.2.99:4500");
+	assert_int_equal(B.moves, 0);
+	assert_int_equal(b->req_kind, IKE_REQ_MOBIKE_RR);	/* after its response */
+	run_one();				/* UPDATE response, A moves */
+	assert_int_equal(A.moves, 1);
+	/* B's check went out; its echo gets spoiled */
+	b->cookie2[0] ^= 1;
+	run();
+	assert_int_equal(b->req_kind, IKE_REQ_NONE);
+	assert_int_equal(B.moves, 0);
+	/* again, intact */
+	b->tasks |= IKE_TASK_MOBIKE_RR;
+	ike_sa_kick(b);
+	run();
+	assert_int_equal(B.moves, 1);
+	assert_string_equal(astr(&B.moved_from), "192.0.2.1:500");
+}
+
+/* A NAT appears with the move: NAT-D of the UPDATE exchange tells both,
+ * the Child SAs get ESP-in-UDP, and A starts its keepalives. */
+static void test_mobike_nat_after_move(void **state)
+{
+	static const char *const a_new[] = { "10.9.0.2" };
+	struct ike_sa *a, *b;
+
+	mobike_establish(a_addrs, 1, b_addrs, 1, &a, &b);
+	assert_false(a->nat_local || b->nat_remote);
+	set_addr(&down[n_down++], "192.0.2.1");
+	set_addrs(&A, a_new, 1);
+	nat.on = true;
+	set_addr(&nat.addr, "198.51.100.1");
+	nat.port[0] = 10500;
+	nat.port[1] = 14500;
+	ike_ctx_addresses_changed(&A.ctx);
+	run();
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);
+	assert_int_equal(b->req_kind, IKE_REQ_NONE);
+	assert_true(a->nat_local && !a->nat_remote);
+	assert_true(b->nat_remote && !b->nat_local);
+	assert_string_equal(astr(&a->local), "10.9.0.2:4500");
+	assert_string_equal(astr(&b->remote), "198.51.100.1:14500");
+	assert_int_equal(A.moves, 1);
+	assert_int_equal(B.moves, 1);		/* after its return routability check */
+	for (int i = 0; i < 21; i++)
+		advance(1000);
+	assert_int_equal(A.keepalives, 1);
+	assert_int_equal(B.keepalives, 0);
+}
+
+/* The peer's first address stops answering (DPD): the initiator probes,
+ * finds the responder's second address and moves there (multihoming). */
+static void test_mobike_dpd_moves_to_second_address(void **state)
+{
+	static const char *const b2[] = { "192.0.2.2", "192.0.2.22" };
+	struct ike_sa *a, *b;
+
+	setup_peers(&gcm_dpd10);
+	set_addrs(&A, a_addrs, 1);
+	set_addrs(&B, b2, 2);
+	establish(&a, &b);
+	assert_int_equal(a->n_peer_addrs, 1);
+	B.cfg.conns[0].dpd = 0;			/* only A checks */
+	set_addr(&down[n_down++], "192.0.2.2");
+	for (int i = 0; i < 200 && !A.moves; i++)
+		advance(1000);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(a->n_paths, 2);	/* 192.0.2.2 and 192.0.2.22 probed */
+	assert_false(a->probing);
+	assert_string_equal(astr(&a->remote), "192.0.2.22:4500");
+	assert_string_equal(astr(&b->local), "192.0.2.22:4500");
+	assert_int_equal(A.moves, 1);
+	assert_int_equal(B.moves, 1);
+}
+
+/* The interface goes down (no address, no route: nothing to probe, the
+ * IKE SA waits), then comes back with another address: A moves there. */
+static void test_mobike_link_down_up(void **state)
+{
+	static const char *const a_new[] = { "192.0.2.33" };
+	struct ike_sa *a, *b;
+	unsigned int sent;
+
+	mobike_establish(a_addrs, 1, b_addrs, 1, &a, &b);
+	set_addr(&down[n_down++], "192.0.2.1");
+	A.n_addrs = 0;
+	A.no_route = true;
+	sent = A.sent;
+	ike_ctx_addresses_changed(&A.ctx);
+	assert_false(a->probing);
+	assert_int_equal(A.sent, sent);
+	advance(5000);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+
+	A.no_route = false;
+	set_addrs(&A, a_new, 1);
+	ike_ctx_addresses_changed(&A.ctx);
+	assert_true(a->probing);
+	run();
+	assert_int_equal(a->req_kind, IKE_REQ_NONE);
+	assert_string_equal(astr(&a->local), "192.0.2.33:4500");
+	assert_string_equal(astr(&b->remote), "192.0.2.33:4500");
+	assert_int_equal(A.moves, 1);
+	assert_int_equal(B.moves, 1);	/* after the return routability check */
+	liveness_check(b, a);
+}
+
+/*
+ * MOBIKE across IKE SA rekeys: after B rekeyed, B initiated the new IKE SA
+ * but A still decides moves (the original initiator, as strongSwan's
+ * COND_ORIGINAL_INITIATOR); a path found while A's own rekey is in flight
+ * goes to the new IKE SA, which moves; the old ones end on their own.
+ */
+static void test_mobike_across_rekeys(void **state)
+{
+	static const char *const a44[] = { "192.0.2.44" };
+	struct ike_sa *a, *b;
+
+	mobike_establish(a_addrs, 3, b_addrs, 1, &a, &b);
+	ike_sa_rekey(b);
+	run();
+	assert_settled(&a, &b);
+	assert_true(b->initiator && !a->initiator);
+	assert_true(a->orig_initiator && !b->orig_initiator);
+	assert_true(a->mobike && b->mobike);
+	assert_int_equal(b->n_peer_addrs, 2);
+
+	set_addr(&down[n_down++], "192.0.2.1");
+	set_addrs(&A, a_addrs + 1, 2);
+	ike_ctx_addresses_changed(&A.ctx);
+	run();
+	assert_string_equal(astr(&a->local), "192.0.2.11:4500");
+	assert_string_equal(astr(&b->remote), "192.0.2.11:4500");
+	assert_int_equal(A.moves, 1);
+	assert_int_equal(B.moves, 1);
+
+	/* A rekeys, and its address goes before the request gets out */
+	ike_sa_rekey(a);
+	set_addr(&down[n_down++], "192.0.2.11");
+	set_addrs(&A, a44, 1);
+	ike_ctx_addresses_changed(&A.ctx);
+	run();
+	assert_int_equal(n_live(&A), 2);	/* rekeyed */
+	for (int i = 0; i < 300 && (n_live(&A) != 1 || n_live(&B) != 1); i++)
+		advance(1000);
+	assert_settled(&a, &b);
+	assert_string_equal(astr(&a->local), "192.0.2.44:4500");
+	assert_string_equal(astr(&b->remote), "192.0.2.44:4500");
+	assert_int_equal(A.moves, 2);
+	assert_int_equal(B.moves, 2);
+	liveness_check(b, a);
+}
+
+/* Updates the responder refuses: NO_NATS_ALLOWED that does not match the
+ * packet (UNEXPECTED_NAT_DETECTED), another address family
+ * (UNACCEPTABLE_ADDRESSES); A stays where it was. And one from the
+ * responder, which the initiator ignores. */
+static void test_mobike_refused_updates(void **state)
+{
+	uint8_t buf[256], nna[12] = { 192, 0, 2, 1, 192, 0, 2, 2, 0x11, 0x94, 0x11, 0x94 };
+	uint8_t pt[512];
+	struct ike_sa *a, *b;
+	struct ike_wbuf w;
+	struct ike_msg m;
+
+	mobike_establish(a_addrs, 1, b_addrs, 1, &a, &b);
+	/* claims 192.0.2.1:4500 -> 192.0.2.2:4500, sent from 192.0.2.1:500 */
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_notify_simple(&w, IKE_N_UPDATE_SA_ADDRESSES, NULL, 0);
+	ike_put_notify_simple(&w, IKE_N_NO_NATS_ALLOWED, nna, sizeof(nna));
+	ike_put_notify_simple(&w, IKE_N_COOKIE2, a->cookie2, sizeof(a->cookie2));
+	a->old_path.local = a->local;
+	a->old_path.remote = a->remote;
+	assert_int_equal(ike_sa_send_request(a, IKE_REQ_MOBIKE_UPDATE, IKE_INFORMATIONAL, &w), 0);
+	run();
+	last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));
+	assert_true(ike_msg_notify(&m, IKE_N_UNEXPECTED_NAT_DETECTED, NULL));
+	assert_int_equal(B.moves + A.moves, 0);
+	assert_string_equal(astr(&a->local), "192.0.2.1:500");
+
+	/* matching: taken */
+	nna[9] = 0xf4, nna[8] = 0x01, nna[11] = 0xf4, nna[10] = 0x01;	/* 500, 500 */
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_notify_simple(&w, IKE_N_UPDATE_SA_ADDRESSES, NULL, 0);
+	ike_put_notify_simple(&w, IKE_N_NO_NATS_ALLOWED, nna, sizeof(nna));
+	ike_put_notify_simple(&w, IKE_N_COOKIE2, a->cookie2, sizeof(a->cookie2));
+	assert_int_equal(ike_sa_send_request(a, IKE_REQ_MOBIKE_UPDATE, IKE_INFORMATIONAL, &w), 0);
+	run();
+	last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));
+	assert_false(ike_msg_notify(&m, IKE_N_UNEXPECTED_NAT_DETECTED, NULL));
+	assert_true(ike_msg_notify(&m, IKE_N_COOKIE2, NULL));
+
+	/* from another address family: UNACCEPTABLE_ADDRESSES, A goes back */
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_notify_simple(&w, IKE_N_UPDATE_SA_ADDRESSES, NULL, 0);
+	ike_put_notify_simple(&w, IKE_N_COOKIE2, a->cookie2, sizeof(a->cookie2));
+	a->old_path.local = a->local;
+	a->old_path.remote = a->remote;
+	set_addr(&a->local, "2001:db8::1");
+	assert_int_equal(ike_sa_send_request(a, IKE_REQ_MOBIKE_UPDATE, IKE_INFORMATIONAL, &w), 0);
+	run();
+	last_decrypted(&B, &b->sk_r, &m, pt, sizeof(pt));
+	assert_true(ike_msg_notify(&m, IKE_N_UNACCEPTABLE_ADDRESSES, NULL));
+	assert_string_equal(astr(&a->local), "192.0.2.1:500");
+	assert_string_equal(astr(&b->remote), "192.0.2.1:500");
+	assert_int_equal(B.moves + A.moves, 0);
+
+	/* only the initiator moves the IKE SA (§3.3): B's UPDATE is ignored */
+	ike_wbuf_init(&w, buf, sizeof(buf));
+	ike_put_notify_simple(&w, IKE_N_UPDATE_SA_ADDRESSES, NULL, 0);
+	assert_int_equal(ike_sa_send_request(b, IKE_REQ_DPD, IKE_INFORMATIONAL, &w), 0);
+	set_addr(&queue[(q_tail - 1) % 64].from, "192.0.2.77");
+	run();
+	assert_int_equal(b->req_kind, IKE_REQ_NONE);
+	assert_string_equal(astr(&a->remote), "192.0.2.2:500");
+	assert_int_equal(B.moves + A.moves, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1908,6 +2459,17 @@ int main(void)
 		cmocka_unit_test_teardown(test_rekey_ike_collision, teardown),
 		cmocka_unit_test_teardown(test_rekey_crossing, teardown),
 		cmocka_unit_test_teardown(test_rekey_child_widened, teardown),
+		cmocka_unit_test(test_mobike_notify_encoding),
+		cmocka_unit_test_teardown(test_mobike_negotiated, teardown),
+		cmocka_unit_test_teardown(test_mobike_off, teardown),
+		cmocka_unit_test_teardown(test_mobike_move, teardown),
+		cmocka_unit_test_teardown(test_mobike_refuses_replay_and_forgery, teardown),
+		cmocka_unit_test_teardown(test_mobike_return_routability, teardown),
+		cmocka_unit_test_teardown(test_mobike_nat_after_move, teardown),
+		cmocka_unit_test_teardown(test_mobike_dpd_moves_to_second_address, teardown),
+		cmocka_unit_test_teardown(test_mobike_refused_updates, teardown),
+		cmocka_unit_test_teardown(test_mobike_link_down_up, teardown),
+		cmocka_unit_test_teardown(test_mobike_across_rekeys, teardown),
 	};
 
 	log_init(getenv("TEST_LOG") ? LOG_LVL_DEBUG : -1, false);

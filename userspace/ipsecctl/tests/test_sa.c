@@ -770,7 +770,7 @@ static int reply_from(const char *text, struct ike_reply *r)
 static const char list_reply[] =
 	"ike swan[1] ESTABLISHED initiator local 10.0.0.1:500 remote 10.0.0.2:4500 "
 	"spis 8c1e4f0a9b2d3c4e_i* 5d6e7f8091a2b3c4_r ike AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519 "
-	"established 3s ago\n"
+	"established 3s ago mobike\n"
 	"child swan[1] INSTALLED TUNNEL spis c63c127d_i 80f84d7f_o esp AES_GCM_16-128 "
 	"established 3s ago local 10.1.0.0/24 remote 10.2.0.0/24,10.3.0.0/24 future-field x\n"
 	"ike v6[2] CONNECTING responder local [2001:db8::1]:500 remote 2001:db8::2:500 "
@@ -810,7 +810,7 @@ static void test_ike_reply(void **state)
 		"\"local\":{\"addr\":\"10.0.0.1\",\"port\":500},\"remote\":{\"addr\":\"10.0.0.2\",\"port\":4500},"
 		"\"spi_i\":{\"spi\":\"8c1e4f0a9b2d3c4e\",\"ours\":true},\"spi_r\":{\"spi\":\"5d6e7f8091a2b3c4\"},"
 		"\"algorithms\":\"AES_GCM_16-128/PRF_HMAC_SHA2_256/CURVE_25519\",\"established_seconds_ago\":3,"
-		"\"children\":[{\"name\":\"swan\",\"id\":1,\"state\":\"INSTALLED\",\"mode\":\"TUNNEL\","
+		"\"mobike\":true,\"children\":[{\"name\":\"swan\",\"id\":1,\"state\":\"INSTALLED\",\"mode\":\"TUNNEL\","
 		"\"spi_in\":{\"spi\":\"c63c127d\"},\"spi_out\":{\"spi\":\"80f84d7f\"},"
 		"\"algorithms\":\"AES_GCM_16-128\",\"established_seconds_ago\":3,"
 		"\"local\":[\"10.1.0.0/24\"],\"remote\":[\"10.2.0.0/24\",\"10.3.0.0/24\"]}]}\n"
