@@ -21,17 +21,7 @@
 
 command -v /usr/lib/ipsec/charon >/dev/null || skip "strongSwan's charon is not installed"
 
-topo_router
-rw_wlan
-n r ip route add 10.98.0.0/24 via 10.1.0.2
-nfsec_load
-
-S=$top/r
-rw_swan_gateway "$S"
-A=$top/a
-rw_alice "$A"
-
-rw_server "$top"
+rw_swan_setup wlan
 rw_stream "$top"
 swan_start r "$S"
 ikev2d_start a "$A"

@@ -17,6 +17,9 @@
 #                          gateway 10.1.0.1, vips 0.0.0.0, 10.2.0.0/24 behind it
 #   rw_swan_gateway DIR    a strongSwan gateway conf in DIR for alice: r's
 #                          10.1.0.1, pool 10.98.0.0/24 (DNS 10.2.0.53)
+#   rw_swan_setup [wlan]   topo_router (and rw_wlan), nfsec, the strongSwan
+#                          gateway conf in $S (r) and alice's in $A (a), the
+#                          server on b: both sides configured, nothing started
 #   rw_wlan                a second link a:wlan 10.4.0.2 (down) - r:eth-a2 10.4.0.1
 #                          (for MOBIKE: the client's other way out)
 #   rw_stream TOP          b serves TOP/stream (384 KiB) on TCP 8082 in 16 KiB
@@ -154,6 +157,18 @@ rw_swan_gateway() {
 	    }
 	}
 	EOF
+}
+
+rw_swan_setup() {
+	topo_router
+	[ "${1:-}" = wlan ] && rw_wlan
+	n r ip route add 10.98.0.0/24 via 10.1.0.2
+	nfsec_load
+	S=$top/r
+	rw_swan_gateway "$S"
+	A=$top/a
+	rw_alice "$A"
+	rw_server "$top"
 }
 
 rw_wlan() {
