@@ -1,123 +1,144 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The nfsec demo, played inside the bench VM: the design deck's Security
-# Gateway (shared reference "VPN Example: Initial SPD - SG").
+# The nfsec demo, played inside the bench VM: the design deck's VPN example
+# (shared reference, "VPN Example" and "MOBIKE").
 #
-#   mn (mobile node)          sg (Security Gateway)           server
-#   10.1.0.2  <--untrusted-->  10.1.0.1 | 10.2.0.1  <--trusted-->  10.2.0.2
+#                 eth-r 10.1.0.2 --- 10.1.0.1 \
+#   mn (a): VPN client                          sg (r): Security Gateway 10.2.0.1 --- 10.2.0.2 server (b)
+#                  wlan 10.4.0.2 --- 10.4.0.1 /          untrusted | trusted
 #
-# Clients of company.com get inner addresses from 10.9.0.0/24 (routed by
-# the SG towards the untrusted side). The SG's SPD: BYPASS IKE on UDP
-# 500/4500, PROTECT the clients' traffic with one SA per inner address (PFP),
-# DISCARD everything else. With no SA yet, the SG asks its IKE daemon for one
-# (ACQUIRE) the moment the server talks to a client; the SAs an IKE daemon
-# would negotiate are then installed by hand, the held packet goes out, and
-# client and server talk through the tunnel.
+# The SG's SPD is the deck's: BYPASS IKE on UDP 500/4500, PROTECT
+# company.com's clients (a Name template, PFP on the inner address),
+# DISCARD the rest. The client authenticates with a certificate
+# (email:alice@company.com from the company CA), gets an inner address from
+# the SG's pool, and reaches the server; the SG's IKE daemon turns the
+# template into an entry and a pair of SAs for this client alone. Then the
+# client's outer address changes (eth-r goes away, wlan comes up): MOBIKE
+# moves the SAs in place and a TCP download that was running arrives whole.
+# Clear text from the untrusted side stays discarded throughout; when the
+# daemons stop, nothing is left behind.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../ike/ike-lib.sh"
+. "$(dirname "$0")/../ike/rw-lib.sh"
+
+command -v openssl >/dev/null || skip "the openssl command is not installed"
 
 say() { printf '\n=== %s\n' "$*"; }
 sg() { n r "$@"; }
-spd=$(mktemp)
-events=$(mktemp)
-on_exit rm -f "$spd" "$events"
+sg_ike() { sg ipsecctl -S "$G/ikev2d.sock" "$@"; }
+mn_ike() { n a ipsecctl -S "$M/ikev2d.sock" "$@"; }
+discards() { sg ipsecctl -j stats | jq '.dir.in.discard + .dir.fwd.discard'; }
 
-say "load nfsec: one modprobe, and nothing changes until policies arrive"
+say "load nfsec: one modprobe; nothing changes until policies arrive"
 nfsec_load
 grep '^nfsec ' /proc/modules
 
-say "three hosts as network namespaces"
+say "hosts as network namespaces: mn - sg - server, and mn's second link (wlan)"
 topo_router
-n r ip route add 10.9.0.0/24 via 10.1.0.2
-n b ip route add 10.9.0.0/24 via 10.2.0.1
+rw_wlan
+sg ip route add 10.99.0.0/24 via 10.1.0.2
 check "mn reaches the server through the SG (empty SPD: BYPASS)" ping_ok a 10.2.0.2
 
-say "the SG's SPD, replaced atomically from a file (ipsecctl -f)"
-cat >"$spd" <<'EOF'
-# BYPASS the IKEv2 channel (the deck's first table)
-dir in  dst 10.1.0.1 proto udp dport 500  priority 100 action bypass
-dir out src 10.1.0.1 proto udp sport 500  priority 100 action bypass
-dir in  dst 10.1.0.1 proto udp dport 4500 priority 100 action bypass
-dir out src 10.1.0.1 proto udp sport 4500 priority 100 action bypass
-# PROTECT company.com's clients: one SA per inner address (PFP)
-dir fwd src 10.9.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel proposal aes128gcm16
-dir out dst 10.9.0.0/24 name company.com pfp dst priority 200 action protect ipsec esp mode tunnel proposal aes128gcm16
-# the trusted network reaches the SG in clear; OUT then protects it
-dir fwd src 10.2.0.0/24 dst 10.9.0.0/24 priority 300 action bypass
-# and what the clients send, once decrypted, leaves for it in clear
-dir out src 10.9.0.0/24 dst 10.2.0.0/24 priority 300 action bypass
-# DISCARD anything else
-dir in  priority 1000 action discard
-dir fwd priority 1000 action discard
-dir out priority 1000 action discard
-EOF
-cat "$spd"
-check "the SPD loads" sg ipsecctl -f "$spd"
+say "the SG's SPD: the deck's tables, loaded atomically (ipsecctl -f)"
+rw_spd "$top/spd.conf"
+check "the SPD loads" sg ipsecctl -f "$top/spd.conf"
 sg ipsecctl policy list
-
-say "which entry decides what (ipsecctl policy lookup)"
-sg ipsecctl policy lookup dir in src 10.1.0.2 dst 10.1.0.1 proto udp sport 500 dport 500
-sg ipsecctl policy lookup dir out src 10.2.0.2 dst 10.9.0.7 proto tcp sport 80 dport 40000
+check_fail "clear text from mn to the server is now DISCARDed" ping_ok a 10.2.0.2
 sg ipsecctl policy lookup dir fwd src 10.1.0.2 dst 10.2.0.2 proto icmp
 
-sg ipsecctl -j monitor >"$events" &
-on_exit kill $!
-sleep 0.5
+say "certificates: the company CA, the SG (vpn.company.com), the client (alice@company.com)"
+pki=$top/pki
+mkdir -p "$pki"
+pki_ca ca "company.com CA"
+pki_cert sg P-256 vpn.company.com ca
+pki_cert alice P-256 alice ca email:alice@company.com
+openssl x509 -in "$pki/alice.pem" -noout -subject -issuer -ext subjectAltName
 
-say "IKE reaches the SG in clear (BYPASS)"
-sg socat -u UDP4-RECV:500,bind=10.1.0.1 OPEN:/dev/null &
-listener=$!
-on_exit kill $listener
-sleep 0.3
-before=$(sg ipsecctl -j stats | jq .dir.in.bypass)
-n a socat -u /dev/zero,readbytes=64 UDP4-SENDTO:10.1.0.1:500,sourceport=500
-check "the SG counted the IKE packet as BYPASS" \
-	test "$(sg ipsecctl -j stats | jq .dir.in.bypass)" -gt "$before"
+say "the IKE daemons: the SG's (pool 10.99.0.0/24) and the client's (asks for an address)"
+G=$top/sg M=$top/mn
+mkdir -p "$G" "$M"
+cat > "$G/ikev2d.conf" <<EOF
+conn rw {
+    local %any ; remote %any
+    local-id vpn.company.com ; remote-id %any
+    auth pubkey
+    cert $pki/sg.pem ; key $pki/sg.key ; ca $pki/ca.pem
+    local-ts 10.2.0.0/24
+    pool 10.99.0.0/24 ; dns 10.2.0.53
+    dpd 10
+}
+EOF
+cat > "$M/ikev2d.conf" <<EOF
+conn vpn {
+    local 10.1.0.2 ; remote 10.1.0.1
+    local-id email:alice@company.com ; remote-id vpn.company.com
+    auth pubkey
+    cert $pki/alice.pem ; key $pki/alice.key ; ca $pki/ca.pem
+    remote-ts 10.2.0.0/24
+    vips 0.0.0.0
+}
+EOF
+cat "$M/ikev2d.conf"
+ikev2d_start r "$G"
+ikev2d_start a "$M"
+rw_server "$top"
 
-say "clear text from the untrusted side is DISCARDed"
-check_fail "mn cannot ping the server any more" ping_ok a 10.2.0.2
-check_fail "nor the SG itself" ping_ok a 10.1.0.1
+say "the client connects"
+check "ike up" q mn_ike ike up vpn
+has_vip() { n a ip -4 -o addr show dev lo | grep -q 'inet 10\.99\.0\.1/32'; }
+child_up() { mn_ike ike list | grep -q '^child vpn.* INSTALLED'; }
+check "the client has its Child SA" within 60 child_up
+check "and its inner address from the pool, 10.99.0.1" within 10 has_vip
+mn_ike ike list
+n a ip -4 -o addr show dev lo
 
-say "the server talks to a client: PROTECT without an SA raises an ACQUIRE"
-n b ping -q -c 1 -W 1 10.9.0.7 >/dev/null 2>&1 || true
-wait_for 10 grep -q acquire "$events"
-cat "$events"
-check "the ACQUIRE asks for an SA for client 10.9.0.7 (PFP dst)" grep -q '10\.9\.0\.7' "$events"
+say "the SG instantiated company.com's template for this client (its SPD)"
+sg ipsecctl policy list | grep -E 'alice|name company' || true
+check "a per-client entry names alice@company.com and 10.99.0.1" \
+	sh -c "ip netns exec r ipsecctl policy list | grep 'name alice@company.com' | grep -q 10.99.0.1"
 
-say "the IKE daemon answers the ACQUIRE: here its SAs, by hand, on the SG and on the client"
-# The client (mn) has its inner address 10.9.0.7 and protects its traffic
-# to the trusted network with the SG as tunnel peer.
-K1=0x000102030405060708090a0b0c0d0e0f10111213	# SG -> client
-K2=0x101112131415161718191a1b1c1d1e1f20212223	# client -> SG
-n a ip addr add 10.9.0.7/32 dev lo
-n a ip route add 10.2.0.0/24 via 10.1.0.1 src 10.9.0.7
-n a ipsecctl policy add dir out src 10.9.0.7 dst 10.2.0.0/24 action protect \
-	ipsec esp mode tunnel tunnel 10.1.0.2 10.1.0.1 >/dev/null
-n a ipsecctl policy add dir in src 10.2.0.0/24 dst 10.9.0.7 action protect \
-	ipsec esp mode tunnel tunnel 10.1.0.1 10.1.0.2 >/dev/null
-n a ipsecctl sa add dir in spi 0x1001 src 10.1.0.1 dst 10.1.0.2 ipsec esp mode tunnel \
-	aead 'rfc4106(gcm(aes))' $K1 128 replay-window 64
-n a ipsecctl sa add dir out spi 0x2002 src 10.1.0.2 dst 10.1.0.1 ipsec esp mode tunnel \
-	aead 'rfc4106(gcm(aes))' $K2 128
-sg ipsecctl sa add dir in spi 0x2002 src 10.1.0.2 dst 10.1.0.1 ipsec esp mode tunnel \
-	aead 'rfc4106(gcm(aes))' $K2 128 replay-window 64 sel src 10.9.0.7
-# The outbound SA releases the packet the ACQUIRE held.
-sg ipsecctl sa add dir out spi 0x1001 src 10.1.0.1 dst 10.1.0.2 ipsec esp mode tunnel \
-	aead 'rfc4106(gcm(aes))' $K1 128 sel dst 10.9.0.7
-check "the held packet went out: no ACQUIRE is pending" \
-	test "$(sg ipsecctl -j stats | jq .larval)" = 0
+say "the SG's SAD: the deck's pair of SAs, for this client alone"
+sg ipsecctl sa list
+check_eq "two SAs on the SG" 2 "$(gw_sas)"
 
-say "protected traffic between the client and the server, through the SG"
-check "the server pings the client" ping_ok b 10.9.0.7
-check "the client pings the server from its inner address" \
-	q n a ping -q -c 2 -W 2 -I 10.9.0.7 10.2.0.2
+say "the client and the server talk through the tunnel"
+check "the client pings the server" within 30 ping_ok a 10.2.0.2
+check_eq "the server sees the client's inner address" 10.99.0.1 "$(rw_peer a)"
+check_eq "a 256 KiB download arrives intact (SHA-256)" "$want" "$(rw_fetch a)"
 check_fail "clear text from the client's outer address is still DISCARDed" \
 	q n a ping -q -c 1 -W 2 -I 10.1.0.2 10.2.0.2
 
-say "the SG's SAs and their counters (keys are never shown unless asked)"
-sg ipsecctl -s sa list
-say "decrypted packets re-entered the SG's stack on nfsec0"
-sg ip -s link show nfsec0
+say "MOBIKE: the client's outer address changes under a running download"
+rw_stream "$top"
+rw_stream_get a "$top"
+check "the download runs" within 30 got_at_least 65536
+spis_before=$(sg ipsecctl -j sa list | jq -r .spi_hex | sort)
+n a ip link set wlan up
+n a ip route add default via 10.4.0.1 dev wlan metric 200
+check "the client announced its wlan address" \
+	within 30 grep -q "telling the peer about our [0-9]* additional address" "$M/ikev2d.log"
+t0=$SECONDS
+n a ip link set eth-r down
+log "eth-r is down; the client probes and moves"
+moved() { [ "$(sg ipsecctl -j sa list | jq -r 'select(.dir == "out") | .dst')" = 10.4.0.2 ]; }
+check "the SG's SAs now point at 10.4.0.2" within 60 moved
+log "moved in $((SECONDS - t0)) s"
+sg ipsecctl sa list
+check_eq "the same SPIs: the SAs were moved in place, not made again" \
+	"$spis_before" "$(sg ipsecctl -j sa list | jq -r .spi_hex | sort)"
+touch "$top/go1" "$top/go2"
+check "the 384 KiB download arrived whole across the move" stream_intact
+check "the client still pings the server" within 30 ping_ok a 10.2.0.2
 
-say "the SG's counters"
+say "everything else from the untrusted side is DISCARDed"
+before=$(discards)
+check_fail "clear text from the new outer address" q n a ping -q -c 1 -W 2 -I 10.4.0.2 10.2.0.2
+check "the SG counted it" test "$(discards)" -gt "$before"
 sg ipsecctl stats
+
+say "the daemons stop: SAs and per-client entries go with them"
+ike_stop
+check_eq "the SG's SAD is empty" 0 "$(gw_sas)"
+check "no per-client entry is left" no_policy alice@company.com
+check_fail "the client's inner address is gone" has_vip

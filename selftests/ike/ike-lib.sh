@@ -11,6 +11,8 @@
 #                              without the final OK, fails on ERR
 #   ike_stop                   stop every charon and ikev2d started so far
 #   within SECS CMD...         CMD succeeds within SECS seconds (for check)
+#   pki_ca NAME CN             a self-signed ECDSA P-384 CA in $pki/NAME.pem, .key
+#   pki_cert NAME KEYSPEC CN CA [SAN]   a certificate for CN issued by CA
 #
 # Every process started here is killed on exit, before lib.sh deletes the
 # namespaces.
@@ -148,4 +150,29 @@ within() {
 		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.2
 	done
+}
+
+# pki_ca NAME CN: a self-signed ECDSA P-384 CA, $pki/NAME.pem and .key
+pki_ca() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -days 2 \
+		-subj "/C=CH/O=nfsec test/CN=$2" -keyout "$pki/$1.key" -out "$pki/$1.pem" \
+		-addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+	[ -s "$pki/$1.pem" ] || fail "openssl did not make $1.pem"
+}
+
+# pki_cert NAME KEYSPEC CN CA [SAN]: $pki/NAME.pem and .key for C=CH,
+# O=nfsec test, CN=CN with subjectAltName SAN (default DNS:CN), issued by
+# CA. KEYSPEC: rsa:2048, P-256...
+pki_cert() {
+	local name=$1 spec=$2 cn=$3 issuer=$4 san=${5:-DNS:$3} keyopt
+	case $spec in
+	rsa:*) keyopt=(-newkey "$spec") ;;
+	*) keyopt=(-newkey ec -pkeyopt "ec_paramgen_curve:$spec") ;;
+	esac
+	openssl req -new "${keyopt[@]}" -nodes -subj "/C=CH/O=nfsec test/CN=$cn" \
+		-addext "subjectAltName=$san" -keyout "$pki/$name.key" 2>/dev/null |
+	openssl x509 -req -days 2 -CA "$pki/$issuer.pem" -CAkey "$pki/$issuer.key" \
+		-copy_extensions copy -out "$pki/$name.pem" 2>/dev/null
+	[ -s "$pki/$name.pem" ] || fail "openssl did not make $name.pem"
 }

@@ -13,6 +13,7 @@
 #                          10.3.0.1); r: nfsec with the design deck's SPD
 #                          (company.com Name templates) and an ikev2d
 #                          gateway conf in $G (pool 10.99.0.0/24, PSK $PSK)
+#   rw_spd FILE            that SPD (ipsecctl -f), the deck's tables
 #   rw_alice DIR           an ikev2d client conf in DIR: alice, 10.1.0.2 to the
 #                          gateway 10.1.0.1, vips 0.0.0.0, 10.2.0.0/24 behind it
 #   rw_swan_gateway DIR    a strongSwan gateway conf in DIR for alice: r's
@@ -60,6 +61,33 @@ rw_fetch() {
 
 rw_peer() { n "$1" timeout 20 socat -u TCP4:10.2.0.2:8081,connect-timeout=10${2:+,bind=$2} -; }
 
+# rw_spd FILE: the gateway's SPD, the deck's tables, as an ipsecctl -f file
+rw_spd() {
+	cat > "$1" <<'EOF'
+# BYPASS the IKE channel (UDP 500, and 4500 for NAT traversal)
+dir in  proto udp dport 500  priority 100 action bypass
+dir out proto udp sport 500  priority 100 action bypass
+dir in  proto udp dport 4500 priority 100 action bypass
+dir out proto udp sport 4500 priority 100 action bypass
+# PROTECT company.com's clients: templates (Name, PFP, no tunnel
+# endpoints) that ikev2d turns into one entry per client
+dir in  src 10.99.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel
+dir fwd src 10.99.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel
+dir out dst 10.99.0.0/24 name company.com pfp dst priority 200 action protect ipsec esp mode tunnel
+# the trusted network reaches the gateway in clear, then OUT protects it;
+# what clients send leaves, once decrypted, for it in clear
+dir fwd src 10.2.0.0/24 dst 10.99.0.0/24 priority 300 action bypass
+dir out src 10.99.0.0/24 dst 10.2.0.0/24 priority 300 action bypass
+# the gateway's ICMP errors to the trusted side (fragmentation needed: the
+# tunnel's MTU is smaller, path MTU discovery must work)
+dir out dst 10.2.0.0/24 proto icmp priority 300 action bypass
+# DISCARD anything else
+dir in  priority 1000 action discard
+dir fwd priority 1000 action discard
+dir out priority 1000 action discard
+EOF
+}
+
 rw_gateway() {
 	local top=$1
 	topo_router
@@ -71,25 +99,7 @@ rw_gateway() {
 	# The gateway routes the pool somewhere: nfsec tunnels after routing.
 	n r ip route add 10.99.0.0/24 via 10.1.0.2
 	nfsec_load
-	# The gateway's SPD, the deck's tables: BYPASS IKE, PROTECT company.com
-	# (templates: Name, PFP, no tunnel endpoints), DISCARD the rest.
-	cat > "$top/spd.conf" <<'EOF'
-dir in  proto udp dport 500  priority 100 action bypass
-dir out proto udp sport 500  priority 100 action bypass
-dir in  proto udp dport 4500 priority 100 action bypass
-dir out proto udp sport 4500 priority 100 action bypass
-dir in  src 10.99.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel
-dir fwd src 10.99.0.0/24 name company.com pfp src priority 200 action protect ipsec esp mode tunnel
-dir out dst 10.99.0.0/24 name company.com pfp dst priority 200 action protect ipsec esp mode tunnel
-dir fwd src 10.2.0.0/24 dst 10.99.0.0/24 priority 300 action bypass
-dir out src 10.99.0.0/24 dst 10.2.0.0/24 priority 300 action bypass
-# the gateway's ICMP errors to the trusted side (fragmentation needed: the
-# tunnel's MTU is smaller, path MTU discovery must work)
-dir out dst 10.2.0.0/24 proto icmp priority 300 action bypass
-dir in  priority 1000 action discard
-dir fwd priority 1000 action discard
-dir out priority 1000 action discard
-EOF
+	rw_spd "$top/spd.conf"
 	n r ipsecctl -f "$top/spd.conf"
 	G=$top/gw
 	mkdir -p "$G"

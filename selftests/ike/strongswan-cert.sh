@@ -38,39 +38,14 @@ top=$(mktemp -d /tmp/ike.XXXXXX)
 pki=$top/pki
 mkdir -p "$pki"
 
-# ca NAME CN: a self-signed ECDSA P-384 CA, $pki/NAME.pem and .key
-ca() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -days 2 \
-		-subj "/C=CH/O=nfsec test/CN=$2" -keyout "$pki/$1.key" -out "$pki/$1.pem" \
-		-addext "basicConstraints=critical,CA:TRUE" \
-		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-}
-
-# cert NAME KEYSPEC CN CA: $pki/NAME.pem and .key for C=CH, O=nfsec test,
-# CN=CN with subjectAltName DNS:CN, issued by CA. KEYSPEC: rsa:2048, P-256...
-cert() {
-	local name=$1 spec=$2 cn=$3 issuer=$4 keyopt
-	case $spec in
-	rsa:*) keyopt=(-newkey "$spec") ;;
-	*) keyopt=(-newkey ec -pkeyopt "ec_paramgen_curve:$spec") ;;
-	esac
-	openssl req -new "${keyopt[@]}" -nodes -subj "/C=CH/O=nfsec test/CN=$cn" \
-		-addext "subjectAltName=DNS:$cn" -keyout "$pki/$name.key" 2>/dev/null |
-	openssl x509 -req -days 2 -CA "$pki/$issuer.pem" -CAkey "$pki/$issuer.key" \
-		-copy_extensions copy -out "$pki/$name.pem" 2>/dev/null
-}
-
 log "making certificates"
-ca ca "nfsec test CA"
-ca evil "evil CA"
-cert ikev2d-rsa rsa:2048 ikev2d.example ca
-cert swan-rsa rsa:2048 swan.example ca
-cert ikev2d-ec P-256 ikev2d.example ca
-cert swan-ec P-384 swan.example ca
-cert swan-evil P-256 swan.example evil
-for f in ca evil ikev2d-rsa swan-rsa ikev2d-ec swan-ec swan-evil; do
-	[ -s "$pki/$f.pem" ] || fail "openssl did not make $f.pem"
-done
+pki_ca ca "nfsec test CA"
+pki_ca evil "evil CA"
+pki_cert ikev2d-rsa rsa:2048 ikev2d.example ca
+pki_cert swan-rsa rsa:2048 swan.example ca
+pki_cert ikev2d-ec P-256 ikev2d.example ca
+pki_cert swan-ec P-384 swan.example ca
+pki_cert swan-evil P-256 swan.example evil
 
 IKE=aes128gcm16-prfsha256-x25519
 ESP=aes128gcm16
