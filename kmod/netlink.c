@@ -18,6 +18,7 @@
 #include "netlink.h"
 #include "spd.h"
 #include "acquire.h"
+#include "sad.h"
 
 
 /* --- policies ------------------------------------------------------------ */
@@ -108,6 +109,7 @@ static const struct nla_policy nfsec_policy_nl_policy[NFSEC_POLICY_A_MAX + 1] = 
 	[NFSEC_POLICY_A_ACTION] = NLA_POLICY_MAX(NLA_U8, NFSEC_ACTION_MAX),
 	[NFSEC_POLICY_A_IPSEC] = NLA_POLICY_NESTED(nfsec_ipsec_nl_policy),
 	[NFSEC_POLICY_A_STATS] = { .type = NLA_REJECT },
+	[NFSEC_POLICY_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __NFSEC_POLICY_F_ALL),
 };
 
 static const struct nla_policy nfsec_lookup_nl_policy[NFSEC_LOOKUP_A_MAX + 1] = {
@@ -416,9 +418,13 @@ static int nfsec_nl_parse_ipsec(const struct nlattr *nest,
 	return 0;
 }
 
-/* A policy nest of a NEW or REPLACE request, into a spec. */
+/*
+ * A policy nest of a NEW or REPLACE request, into a spec. @owner: the
+ * requesting socket's portid for NFSEC_POLICY_F_OWNED, 0 where owned
+ * policies are refused (REPLACE).
+ */
 static int nfsec_nl_parse_policy(const struct nlattr *nest,
-				 struct nfsec_policy_spec *spec,
+				 struct nfsec_policy_spec *spec, u32 owner,
 				 struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[NFSEC_POLICY_A_MAX + 1];
@@ -442,6 +448,15 @@ static int nfsec_nl_parse_policy(const struct nlattr *nest,
 	if (!tb[NFSEC_POLICY_A_ACTION]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "policy without ACTION");
 		return -EINVAL;
+	}
+	if (tb[NFSEC_POLICY_A_FLAGS] &&
+	    (nla_get_u32(tb[NFSEC_POLICY_A_FLAGS]) & NFSEC_POLICY_F_OWNED)) {
+		if (!owner) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFSEC_POLICY_A_FLAGS],
+					    "owned policies are added one by one, not replaced");
+			return -EINVAL;
+		}
+		spec->owner = owner;
 	}
 	spec->dir = nla_get_u8(tb[NFSEC_POLICY_A_DIR]);
 	spec->action = nla_get_u8(tb[NFSEC_POLICY_A_ACTION]);
@@ -610,6 +625,8 @@ static int nfsec_nl_put_policy(struct sk_buff *skb,
 	    nfsec_nl_put_sel(skb, NFSEC_POLICY_A_SEL, &pol->sel, pol->family,
 			     pol->name) ||
 	    nla_put_u8(skb, NFSEC_POLICY_A_ACTION, pol->action) ||
+	    (pol->owner &&
+	     nla_put_u32(skb, NFSEC_POLICY_A_FLAGS, NFSEC_POLICY_F_OWNED)) ||
 	    (pol->action == NFSEC_ACTION_PROTECT &&
 	     nfsec_nl_put_ipsec(skb, NFSEC_POLICY_A_IPSEC, pol)))
 		goto cancel;
@@ -646,7 +663,8 @@ static int nfsec_nl_policy_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "missing NFSEC_A_POLICY");
 		return -EINVAL;
 	}
-	err = nfsec_nl_parse_policy(attr, &spec, info->extack);
+	err = nfsec_nl_parse_policy(attr, &spec, info->snd_portid,
+				    info->extack);
 	if (err)
 		return err;
 	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -887,7 +905,7 @@ static int nfsec_nl_policy_replace(struct sk_buff *skb, struct genl_info *info)
 		if (nla_type(list) != NFSEC_A_POLICY_LIST)
 			continue;
 		nla_for_each_nested(attr, list, rem2) {
-			err = nfsec_nl_parse_policy(attr, &spec, info->extack);
+			err = nfsec_nl_parse_policy(attr, &spec, 0, info->extack);
 			if (err)
 				return err;
 		}
@@ -906,7 +924,7 @@ static int nfsec_nl_policy_replace(struct sk_buff *skb, struct genl_info *info)
 		if (nla_type(list) != NFSEC_A_POLICY_LIST)
 			continue;
 		nla_for_each_nested(attr, list, rem2) {
-			err = nfsec_nl_parse_policy(attr, &spec, info->extack);
+			err = nfsec_nl_parse_policy(attr, &spec, 0, info->extack);
 			if (!err)
 				err = nfsec_spd_batch_add(&b, &spec);
 			if (err) {
@@ -1342,12 +1360,47 @@ struct genl_family nfsec_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(nfsec_genl_mcgrps),
 };
 
-int __init nfsec_genl_init(void)
+/*
+ * A generic-netlink socket closed: delete what it owned (NFSEC_POLICY_F_OWNED,
+ * NFSEC_SA_F_OWNED). Called in process context from netlink_release(), the
+ * socket's namespace still alive (a user socket holds a reference on it).
+ * Kernel sockets have portid 0 and own nothing.
+ */
+static int nfsec_nl_release(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
 {
-	return genl_register_family(&nfsec_genl_family);
+	struct netlink_notify *n = ptr;
+	struct nfsec_net *nn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	nn = nfsec_net(n->net);
+	nfsec_sad_flush(nn->sad, 0, n->portid);
+	nfsec_spd_flush_owner(nn, n->portid);
+	return NOTIFY_DONE;
 }
 
+static struct notifier_block nfsec_nl_release_nb = {
+	.notifier_call = nfsec_nl_release,
+};
+
+int __init nfsec_genl_init(void)
+{
+	int err;
+
+	err = netlink_register_notifier(&nfsec_nl_release_nb);
+	if (err)
+		return err;
+	err = genl_register_family(&nfsec_genl_family);
+	if (err)
+		netlink_unregister_notifier(&nfsec_nl_release_nb);
+	return err;
+}
+
+/* Waits for a release notification that is running. */
 void nfsec_genl_uninit(void)
 {
 	genl_unregister_family(&nfsec_genl_family);
+	netlink_unregister_notifier(&nfsec_nl_release_nb);
 }

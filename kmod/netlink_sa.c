@@ -1124,6 +1124,7 @@ int nfsec_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	err = nfsec_nl_parse_sa(attr, cfg, info->extack);
 	if (err)
 		goto out;
+	cfg->owner = info->snd_portid;	/* used with NFSEC_SA_F_OWNED */
 	/* ESP in UDP for us arrives on a socket on the SA's local port. */
 	if (cfg->dir == NFSEC_DIR_IN && cfg->path.encap_dport) {
 		err = nfsec_encap_ensure(nn, cfg->path.family,
@@ -1415,7 +1416,7 @@ int nfsec_nl_sa_flush(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
-	nfsec_sad_flush(nn->sad, id.proto);
+	nfsec_sad_flush(nn->sad, id.proto, 0);
 	return 0;
 }
 

@@ -224,6 +224,8 @@ static void __nfsec_sad_unlink(struct nfsec_sad *sad, struct nfsec_sa *sa)
 	hlist_del_init_rcu(&sa->onode);
 	list_del_rcu(&sa->list);
 	sad->count--;
+	if (sa->owner)
+		WRITE_ONCE(sad->owned, sad->owned - 1);
 	sad->generation++;
 }
 
@@ -574,6 +576,7 @@ struct nfsec_sa *nfsec_sa_create(struct nfsec_sad *sad,
 	sa->df = cfg->df;
 	sa->dscp = cfg->dscp;
 	sa->flags = cfg->flags;
+	sa->owner = cfg->flags & NFSEC_SA_F_OWNED ? cfg->owner : 0;
 	sa->reqid = cfg->reqid;
 	sa->tfc_pad = cfg->tfc_pad;
 	sa->mtu = cfg->mtu;
@@ -627,6 +630,8 @@ static void __nfsec_sad_link(struct nfsec_sad *sad, struct nfsec_sa *sa)
 				   nfsec_sad_out_bucket(sad, sa->reqid));
 	list_add_tail_rcu(&sa->list, &sad->all);
 	sad->count++;
+	if (sa->owner)
+		WRITE_ONCE(sad->owned, sad->owned + 1);
 	sad->generation++;
 	nfsec_sa_lft_arm(sa, sa->add_time);
 }
@@ -680,16 +685,28 @@ int nfsec_sad_del(struct nfsec_sad *sad, __be32 spi, u16 family,
 }
 NFSEC_EXPORT_FOR_KUNIT(nfsec_sad_del);
 
-/* Delete every SA (of @proto, unless 0), SPI reservations included. */
-void nfsec_sad_flush(struct nfsec_sad *sad, u8 proto)
+static bool nfsec_sa_flush_match(const struct nfsec_sa *sa, u8 proto,
+				 u32 owner)
+{
+	return (!proto || sa->proto == proto) && (!owner || sa->owner == owner);
+}
+
+/*
+ * Delete every SA and SPI reservation, or those of one protocol (@proto) or
+ * owner (@owner: a socket's portid; see NFSEC_SA_F_OWNED).
+ */
+void nfsec_sad_flush(struct nfsec_sad *sad, u8 proto, u32 owner)
 {
 	struct nfsec_sa *sa, **dead;
 	unsigned int n = 0, i;
 
+	/* Every genl socket's close asks: most SADs own nothing. */
+	if (owner && !READ_ONCE(sad->owned))
+		return;
 	mutex_lock(&sad->lock);
 	dead = kvmalloc_array(max(sad->count, 1U), sizeof(*dead), GFP_KERNEL);
 	list_for_each_entry(sa, &sad->all, list) {
-		if (proto && sa->proto != proto)
+		if (!nfsec_sa_flush_match(sa, proto, owner))
 			continue;
 		if (dead)
 			dead[n++] = sa;
@@ -706,7 +723,7 @@ void nfsec_sad_flush(struct nfsec_sad *sad, u8 proto)
 			mutex_lock(&sad->lock);
 			sa = list_first_entry_or_null(&sad->all,
 						      struct nfsec_sa, list);
-			while (sa && proto && sa->proto != proto)
+			while (sa && !nfsec_sa_flush_match(sa, proto, owner))
 				sa = list_is_last(&sa->list, &sad->all) ? NULL :
 				     list_next_entry(sa, list);
 			if (sa)
@@ -860,7 +877,7 @@ void nfsec_sad_destroy(struct nfsec_sad *sad)
 {
 	if (!sad)
 		return;
-	nfsec_sad_flush(sad, 0);
+	nfsec_sad_flush(sad, 0, 0);
 	wait_var_event(&sad->live, !atomic_read(&sad->live));
 	destroy_workqueue(sad->wq);
 	mutex_destroy(&sad->lock);

@@ -63,6 +63,7 @@ struct nfsec_sa_cfg {
 	u8 df;			/* enum nfsec_df */
 	u8 dscp;		/* with NFSEC_SA_F_DSCP_SET */
 	u32 flags;		/* enum nfsec_sa_flag */
+	u32 owner;		/* NFSEC_SA_F_OWNED: the adding socket's portid */
 	u32 reqid;
 	u32 replay_window;
 	u32 tfc_pad;		/* outbound: pad payloads to this length */
@@ -133,6 +134,7 @@ struct nfsec_sa {
 	u8 df;
 	u8 dscp;
 	u32 flags;
+	u32 owner;			/* portid of the owning socket, or 0 */
 	u32 reqid;
 	u32 tfc_pad;
 	u32 mtu;
@@ -175,6 +177,7 @@ struct nfsec_sad {
 	struct hlist_head out_hash[1 << NFSEC_SAD_HBITS];	/* newest first */
 	struct list_head all;		/* every SA, for dumps and flush */
 	unsigned int count;
+	unsigned int owned;		/* SAs with an owner: none, no walk */
 	u32 generation;			/* bumped on every change */
 	u32 hash_seed;
 	atomic_t live;			/* SAs not yet freed */
@@ -193,7 +196,7 @@ struct nfsec_sa *nfsec_sa_create(struct nfsec_sad *sad,
 int nfsec_sad_add(struct nfsec_sad *sad, struct nfsec_sa *sa);
 int nfsec_sad_del(struct nfsec_sad *sad, __be32 spi, u16 family,
 		  const union nfsec_addr *daddr, u8 proto);
-void nfsec_sad_flush(struct nfsec_sad *sad, u8 proto);
+void nfsec_sad_flush(struct nfsec_sad *sad, u8 proto, u32 owner);
 int nfsec_sad_update_path(struct nfsec_sad *sad, __be32 spi, u16 family,
 			  const union nfsec_addr *daddr, u8 proto,
 			  const struct nfsec_sa_path *path);

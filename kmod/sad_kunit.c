@@ -116,7 +116,7 @@ static void sad_add_lookup_del(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, nfsec_sad_lookup(sad, cpu_to_be32(0x1000),
 						 AF_INET, &dst1, IPPROTO_ESP));
 	KUNIT_EXPECT_EQ(test, sad->count, 1U);
-	nfsec_sad_flush(sad, 0);
+	nfsec_sad_flush(sad, 0, 0);
 	KUNIT_EXPECT_EQ(test, sad->count, 0U);
 	nfsec_sad_destroy(sad);
 }
@@ -207,7 +207,7 @@ static void sad_lookup_rcu_while_deleting(struct kunit *test)
 						      AF_INET, &dst1,
 						      IPPROTO_ESP), 0);
 		usleep_range(500, 1000);
-		nfsec_sad_flush(r->sad, IPPROTO_ESP);
+		nfsec_sad_flush(r->sad, IPPROTO_ESP, 0);
 	}
 	atomic_set(&r->stop, 1);
 	for (i = 0; i < ARRAY_SIZE(t); i++) {

@@ -555,6 +555,8 @@ int nfsec_spd_insert(struct nfsec_spd *spd, struct nfsec_policy *pol,
 	}
 	nfsec_rule_link(&spd->dir_list[pol->dir], &pol->dir_list, pol, false);
 	spd->count++;
+	if (pol->owner)
+		WRITE_ONCE(spd->owned, spd->owned + 1);
 	return 0;
 
 undo:
@@ -577,6 +579,8 @@ void nfsec_spd_remove(struct nfsec_spd *spd, struct nfsec_policy *pol)
 	list_del_rcu(&pol->dir_list);
 	xa_erase(&spd->ids, pol->id);
 	spd->count--;
+	if (pol->owner)
+		WRITE_ONCE(spd->owned, spd->owned - 1);
 }
 NFSEC_EXPORT_FOR_KUNIT(nfsec_spd_remove);
 
@@ -682,6 +686,7 @@ struct nfsec_policy *nfsec_policy_create(const struct nfsec_policy_spec *spec)
 	}
 	INIT_LIST_HEAD(&pol->dir_list);
 	pol->priority = spec->priority;
+	pol->owner = spec->owner;
 	pol->family = spec->family;
 	pol->dir = spec->dir;
 	pol->action = spec->action;
@@ -844,6 +849,42 @@ void nfsec_spd_flush(struct nfsec_net *nn, int dir)
 	nfsec_spd_bump_gen(nn);
 	mutex_unlock(&nn->lock);
 	nfsec_acquire_flush(nn, 0);
+}
+
+/*
+ * Remove the policies of one owner (a socket's portid, NFSEC_POLICY_F_OWNED):
+ * its socket closed. A few at a time, so that their held packets can be
+ * dropped outside the lock without a list of unknown length.
+ */
+void nfsec_spd_flush_owner(struct nfsec_net *nn, u32 owner)
+{
+	struct nfsec_policy *pol, *batch[16];
+	struct nfsec_spd *spd;
+	unsigned long id;
+	unsigned int n, i;
+
+	do {
+		n = 0;
+		mutex_lock(&nn->lock);
+		spd = nfsec_spd_locked(nn);
+		if (READ_ONCE(spd->owned)) {
+			xa_for_each(&spd->ids, id, pol) {
+				if (pol->owner != owner)
+					continue;
+				nfsec_spd_remove(spd, pol);
+				batch[n++] = pol;
+				if (n == ARRAY_SIZE(batch))
+					break;
+			}
+		}
+		if (n)
+			nfsec_spd_bump_gen(nn);
+		mutex_unlock(&nn->lock);
+		for (i = 0; i < n; i++) {
+			nfsec_acquire_flush(nn, batch[i]->id);
+			call_rcu(&batch[i]->rcu, nfsec_policy_free_rcu);
+		}
+	} while (n == ARRAY_SIZE(batch));
 }
 
 /*

@@ -74,6 +74,7 @@ struct nfsec_policy_spec {
 	const char *name;
 	const char *proposal;
 	u32 priority;
+	u32 owner;		/* NFSEC_POLICY_F_OWNED: the socket's portid */
 	u16 family;		/* AF_UNSPEC, AF_INET, AF_INET6 */
 	u8 dir;
 	u8 action;
@@ -116,6 +117,7 @@ struct nfsec_policy {
 	u64 seq;			/* insertion order, breaks ties */
 	u32 id;
 	u32 priority;
+	u32 owner;			/* portid of the owning socket, or 0 */
 	u16 family;
 	u8 dir;
 	u8 action;
@@ -157,6 +159,7 @@ struct nfsec_spd {
 	struct list_head dir_list[__NFSEC_DIR_MAX];
 	struct xarray ids;		/* id -> struct nfsec_policy */
 	u32 count;
+	u32 owned;			/* policies with an owner */
 };
 
 struct nfsec_policy_stats {
@@ -206,6 +209,7 @@ int nfsec_spd_add(struct nfsec_net *nn, const struct nfsec_policy_spec *spec,
 		  u32 *id, u32 *gen);
 int nfsec_spd_del(struct nfsec_net *nn, u32 id);
 void nfsec_spd_flush(struct nfsec_net *nn, int dir);
+void nfsec_spd_flush_owner(struct nfsec_net *nn, u32 owner);
 
 struct nfsec_spd_batch {
 	struct nfsec_spd *spd;

@@ -106,6 +106,8 @@ swan() {
 ikev2d_start() {
 	local ns=$1 dir=$2
 	shift 2
+	# one left by an ikev2d that was killed would pass the wait below
+	rm -f "$dir/ikev2d.sock"
 	# ip netns exec, not n: $! must be ikev2d itself, not a subshell
 	ip netns exec "$ns" ikev2d -F -d -c "$dir/ikev2d.conf" --socket "$dir/ikev2d.sock" "$@" \
 		>"$dir/ikev2d.log" 2>&1 &

@@ -177,6 +177,12 @@ add "one AH SA for updates" spi 0x3002 $O4 ipsec ah auth sha256 0x$K32
 check "every bad request is refused, the SAD unchanged" \
 	n a python3 "$here/bad_input.py" "$here/../spd"
 
+log "--- objects owned by a socket go when it closes (owned.py)"
+host_add owned
+check "owned SAs and policies go with their socket, nothing else does" \
+	n owned python3 "$here/owned.py" "$here/../spd"
+ip netns del owned
+
 log "--- ipsecctl shows the kernel's refusals"
 rc=0
 n a ipsecctl sa add spi 0x3001 $O4 ipsec esp aead aes128gcm16 0x$K16$SALT 2>"$tmp/err" || rc=$?

@@ -40,6 +40,17 @@
  * Priority: lower values are consulted first; equal priorities keep their
  * insertion order.
  *
+ * Objects owned by a socket
+ * -------------------------
+ * A policy added with NFSEC_POLICY_F_OWNED or an SA added with
+ * NFSEC_SA_F_OWNED belongs to the netlink socket that sent the request:
+ * when that socket is closed, by exit or by a crash, the kernel deletes it
+ * (nftables' NFT_TABLE_F_OWNER does the same for tables). A keying daemon
+ * marks what it negotiated so, and can never leave stale SAs or per-peer
+ * policies behind; after a restart it starts from a clean slate. The flag
+ * is reported in dumps; NFSEC_CMD_SA_UPDATE keeps an SA's owner.
+ * NFSEC_CMD_POLICY_REPLACE takes no owned policies (EINVAL).
+ *
  * Commands and their attribute trees
  * ----------------------------------
  * NFSEC_CMD_POLICY_NEW (do, admin)
@@ -287,10 +298,18 @@ enum nfsec_policy_attrs {
 	NFSEC_POLICY_A_ACTION,		/* u8, enum nfsec_action */
 	NFSEC_POLICY_A_IPSEC,		/* nest nfsec_ipsec_attrs; PROTECT only */
 	NFSEC_POLICY_A_STATS,		/* nest nfsec_policy_stats_attrs; out */
+	NFSEC_POLICY_A_FLAGS,		/* u32, enum nfsec_policy_flag */
 
 	__NFSEC_POLICY_A_MAX
 };
 #define NFSEC_POLICY_A_MAX (__NFSEC_POLICY_A_MAX - 1)
+
+enum nfsec_policy_flag {
+	NFSEC_POLICY_F_OWNED	= 1U << 0,	/* deleted when the adding
+						 * socket closes (see above) */
+
+	__NFSEC_POLICY_F_ALL = NFSEC_POLICY_F_OWNED
+};
 
 /*
  * Traffic selectors. An absent selector is ANY. Port ranges are inclusive;
@@ -493,9 +512,11 @@ enum nfsec_sa_flag {
 	NFSEC_SA_F_ESN		= 1U << 0,	/* 64-bit sequence numbers */
 	NFSEC_SA_F_DSCP_SET	= 1U << 1,	/* outer DSCP = DSCP, not copied */
 	NFSEC_SA_F_NO_ECN	= 1U << 2,	/* do not propagate ECN */
+	NFSEC_SA_F_OWNED	= 1U << 3,	/* deleted when the adding
+						 * socket closes (see above) */
 
 	__NFSEC_SA_F_ALL = NFSEC_SA_F_ESN | NFSEC_SA_F_DSCP_SET |
-			   NFSEC_SA_F_NO_ECN
+			   NFSEC_SA_F_NO_ECN | NFSEC_SA_F_OWNED
 };
 
 /*

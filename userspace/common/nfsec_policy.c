@@ -613,6 +613,8 @@ int nfsec_policy_put(struct nl_msg *msg, int attrtype,
 		return -NLE_NOMEM;
 	if (p->has_ipsec && (err = put_ipsec(msg, NFSEC_POLICY_A_IPSEC, &p->ipsec)))
 		return err;
+	if (p->flags && nla_put_u32(msg, NFSEC_POLICY_A_FLAGS, p->flags))
+		return -NLE_NOMEM;
 	return nla_nest_end(msg, nest);
 }
 
@@ -783,6 +785,7 @@ static const struct nla_policy policy_policy[NFSEC_POLICY_A_MAX + 1] = {
 	[NFSEC_POLICY_A_ACTION] = { .type = NLA_U8 },
 	[NFSEC_POLICY_A_IPSEC] = { .type = NLA_NESTED },
 	[NFSEC_POLICY_A_STATS] = { .type = NLA_NESTED },
+	[NFSEC_POLICY_A_FLAGS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy pstats_policy[NFSEC_POLICY_STATS_A_MAX + 1] = {
@@ -817,6 +820,8 @@ int nfsec_policy_parse_nl(const struct nlattr *nest, struct nfsec_policy *p)
 		p->has_action = true;
 		p->action = nla_get_u8(tb[NFSEC_POLICY_A_ACTION]);
 	}
+	if (tb[NFSEC_POLICY_A_FLAGS])
+		p->flags = nla_get_u32(tb[NFSEC_POLICY_A_FLAGS]);
 	if (tb[NFSEC_POLICY_A_IPSEC]) {
 		p->has_ipsec = true;
 		if (nfsec_ipsec_parse_nl(tb[NFSEC_POLICY_A_IPSEC], &p->ipsec))

@@ -82,6 +82,7 @@ struct nfsec_policy {
 	uint8_t action;			/* enum nfsec_action */
 	bool has_ipsec;
 	struct nfsec_ipsec ipsec;
+	uint32_t flags;			/* enum nfsec_policy_flag */
 	bool has_stats;			/* replies only */
 	uint64_t packets, bytes;
 };

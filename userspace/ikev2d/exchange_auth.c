@@ -528,6 +528,28 @@ struct child_sa *child_respond(struct ike_sa *sa, const struct ike_msg *m, struc
 	return c;
 }
 
+/*
+ * INITIAL_CONTACT (RFC 7296 §2.4): the peer, now authenticated, has no other
+ * IKE SA with us; it restarted. Ours with the same connection and identity
+ * are stale. They go without a Delete (the peer no longer knows their SPIs),
+ * their Child SAs, per-client policies and address leases with them, before
+ * this IKE SA asks for an address.
+ */
+static void initial_contact(struct ike_sa *sa, const struct ike_msg *m)
+{
+	if (!ike_msg_notify(m, IKE_N_INITIAL_CONTACT, NULL))
+		return;
+	for (struct ike_sa *o = sa->ctx->sas; o; o = o->next) {
+		if (o == sa || o->state == IKE_SA_DEAD || o->conn != sa->conn ||
+		    !o->peer_id_len || o->peer_id_type != sa->peer_id_type ||
+		    o->peer_id_len != sa->peer_id_len ||
+		    memcmp(o->peer_id, sa->peer_id, sa->peer_id_len))
+			continue;
+		ike_sa_kill(o, "the peer restarted (INITIAL_CONTACT)");
+		cp_release(o);
+	}
+}
+
 void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t mid)
 {
 	const struct ike_payload *p_idi = ike_msg_find(m, IKE_PL_IDI);
@@ -570,6 +592,7 @@ void auth_process_request(struct ike_sa *sa, const struct ike_msg *m, uint32_t m
 	sa_info(sa, "peer authenticated as '%s' with %s",
 		id_str(idi.type, idi.data, ids, sizeof(ids)),
 		conn->auth == CONF_AUTH_PSK ? "a PSK" : "a certificate");
+	initial_contact(sa, m);
 
 	id_len = our_id_body(sa, id_body);
 	if (compute_auth(sa, false, id_body, id_len, &auth.method, auth_data, sizeof(auth_data),

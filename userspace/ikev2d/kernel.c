@@ -215,7 +215,8 @@ int kernel_sa_add(struct kernel *k, const struct kernel_sa *sa, struct nfsec_nl_
 	    (!sa->aead && put_alg(msg, NFSEC_SA_A_AUTH, &sa->auth)) ||
 	    (sa->dir == NFSEC_DIR_IN &&
 	     nla_put_u32(msg, NFSEC_SA_A_REPLAY_WINDOW, sa->replay_window)) ||
-	    (sa->esn && nla_put_u32(msg, NFSEC_SA_A_FLAGS, NFSEC_SA_F_ESN)) ||
+	    nla_put_u32(msg, NFSEC_SA_A_FLAGS,
+			NFSEC_SA_F_OWNED | (sa->esn ? NFSEC_SA_F_ESN : 0)) ||
 	    put_lifetime(msg, NFSEC_SA_A_LIFETIME_SOFT, sa->soft_secs) ||
 	    put_lifetime(msg, NFSEC_SA_A_LIFETIME_HARD, sa->hard_secs))
 		return too_big(msg, err);
@@ -320,7 +321,8 @@ int kernel_policy_add(struct kernel *k, const struct kernel_policy *p, uint32_t 
 	if (!nest || nla_put_u8(msg, NFSEC_POLICY_A_DIR, p->dir) ||
 	    (p->priority && nla_put_u32(msg, NFSEC_POLICY_A_PRIORITY, p->priority)) ||
 	    nla_put_u16(msg, NFSEC_POLICY_A_FAMILY, (uint16_t)family) ||
-	    nla_put_u8(msg, NFSEC_POLICY_A_ACTION, NFSEC_ACTION_PROTECT))
+	    nla_put_u8(msg, NFSEC_POLICY_A_ACTION, NFSEC_ACTION_PROTECT) ||
+	    nla_put_u32(msg, NFSEC_POLICY_A_FLAGS, NFSEC_POLICY_F_OWNED))
 		return too_big(msg, err);
 	sel = nfsec_nest_start(msg, NFSEC_POLICY_A_SEL);
 	if (!sel || put_addr_sel(msg, NFSEC_SEL_A_SRC, p->src) ||
@@ -411,10 +413,12 @@ int kernel_policy_add_full(struct kernel *k, const struct nfsec_policy *p, uint3
 			   struct nfsec_nl_err *err)
 {
 	struct nl_msg *msg = new_msg(k, NFSEC_CMD_POLICY_NEW, err);
+	struct nfsec_policy owned = *p;
 
 	if (!msg)
 		return -ENOMEM;
-	if (nfsec_policy_put(msg, NFSEC_A_POLICY, p))
+	owned.flags |= NFSEC_POLICY_F_OWNED;
+	if (nfsec_policy_put(msg, NFSEC_A_POLICY, &owned))
 		return too_big(msg, err);
 	*id = 0;
 	return run(k, msg, policy_reply, id, err);

@@ -91,6 +91,11 @@ void kernel_close(struct kernel *k);
 int kernel_event_fd(const struct kernel *k);
 int kernel_read_events(struct kernel *k, const struct kernel_event_ops *ops);
 
+/*
+ * SAs and policies added here are owned by ikev2d's request socket
+ * (NFSEC_SA_F_OWNED, NFSEC_POLICY_F_OWNED): the kernel deletes them when
+ * the daemon exits, however it exits, so a restart finds no stale state.
+ */
 int kernel_spi_alloc(struct kernel *k, int family, const uint8_t *dst, uint32_t *spi,
 		     struct nfsec_nl_err *err);
 int kernel_sa_add(struct kernel *k, const struct kernel_sa *sa, struct nfsec_nl_err *err);

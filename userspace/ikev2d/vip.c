@@ -106,6 +106,10 @@ int vip_addr(bool add, const char *ifname, const struct conf_addr *a, char *err,
 	add_attr(&r, IFA_LOCAL, a->addr, alen(a->family));
 	add_attr(&r, IFA_ADDRESS, a->addr, alen(a->family));
 	ret = talk(&r, NULL, 0);
+	/* Left by an ikev2d that was killed before it could take it off: the
+	 * gateway gave it to us again, so it is ours again. */
+	if (add && ret == -EEXIST)
+		ret = 0;
 	if (ret)
 		snprintf(err, len, "%s the address on %s: %s", add ? "adding" : "removing", ifname,
 			 strerror(-ret));

@@ -124,6 +124,9 @@ static void policy_cells(const struct nfsec_policy *p, bool stats, cells_t c)
 			 nfsec_action_name(p->action));
 	if (p->has_ipsec)
 		ipsec_cells(&p->ipsec, c);
+	/* Added by a daemon: goes when its netlink socket closes. */
+	if (p->flags & NFSEC_POLICY_F_OWNED)
+		snprintf(c[PCOL_OWNED], CELL, "owned");
 	if (stats && p->has_stats) {
 		snprintf(c[PCOL_PACKETS], CELL, "packets %" PRIu64, p->packets);
 		snprintf(c[PCOL_BYTES], CELL, "bytes %" PRIu64, p->bytes);
@@ -258,6 +261,7 @@ void json_policy(struct json *j, const char *key, const struct nfsec_policy *p)
 		json_str(j, "action", nfsec_action_name(p->action));
 	if (p->has_ipsec)
 		json_ipsec(j, "ipsec", &p->ipsec);
+	json_bool(j, "owned", p->flags & NFSEC_POLICY_F_OWNED);
 	if (p->has_stats) {
 		json_obj_open(j, "stats");
 		json_u64(j, "packets", p->packets);

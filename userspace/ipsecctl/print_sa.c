@@ -77,6 +77,9 @@ void print_sa(FILE *f, const struct nfsec_sa *sa, bool stats)
 	fprintf(f, " src %s dst %s", src, dst);
 	if (sa->has_reqid)
 		fprintf(f, " reqid %u", sa->reqid);
+	/* Added by a daemon: goes when its netlink socket closes. */
+	if (sa->flags & NFSEC_SA_F_OWNED)
+		fprintf(f, " owned");
 	fputc('\n', f);
 	print_alg(f, "aead", &sa->aead);
 	print_alg(f, "enc", &sa->enc);
@@ -219,6 +222,7 @@ void json_sa(struct json *j, const char *key, const struct nfsec_sa *sa,
 	if (sa->has_replay_window)
 		json_u64(j, "replay_window", sa->replay_window);
 	json_bool(j, "esn", sa->flags & NFSEC_SA_F_ESN);
+	json_bool(j, "owned", sa->flags & NFSEC_SA_F_OWNED);
 	if (sa->has_sel)
 		json_sel(j, "sel", &sa->sel);
 	if (sa->encap.present) {
@@ -277,6 +281,9 @@ void print_expire(FILE *f, const struct nfsec_expire *x)
 	fprintf(f, " src %s dst %s", src, dst);
 	if (sa->has_reqid)
 		fprintf(f, " reqid %u", sa->reqid);
+	/* Added by a daemon: goes when its netlink socket closes. */
+	if (sa->flags & NFSEC_SA_F_OWNED)
+		fprintf(f, " owned");
 	fputc('\n', f);
 }
 

@@ -742,7 +742,8 @@ static void test_json_policy(void **state)
 		"\"sel\":{\"src\":\"10.0.0.0/8\",\"dst\":\"any\",\"proto\":\"udp\","
 		"\"dport\":{\"min\":53,\"max\":53},\"name\":\"a\\\"b\\\\\","
 		"\"pfp\":[\"src\",\"dport\"]},\"action\":\"protect\","
-		"\"ipsec\":{\"proto\":\"esp\",\"mode\":\"transport\",\"reqid\":9}}");
+		"\"ipsec\":{\"proto\":\"esp\",\"mode\":\"transport\",\"reqid\":9},"
+		"\"owned\":false}");
 	free(out);
 }
 

@@ -644,10 +644,15 @@ static void test_show_sa(void **state)
 		"{\"spi\":4096,\"spi_hex\":\"0x00001000\",\"ipsec\":\"esp\",\"dir\":\"in\","
 		"\"mode\":\"transport\",\"family\":\"inet\",\"src\":\"192.0.2.1\",\"dst\":\"192.0.2.2\","
 		"\"reqid\":1,\"aead\":{\"name\":\"rfc4106(gcm(aes))\",\"icv_bits\":128},"
-		"\"replay_window\":64,\"esn\":false,"
+		"\"replay_window\":64,\"esn\":false,\"owned\":false,"
 		"\"current\":{\"bytes\":1400,\"packets\":10,\"seconds\":30,\"use_seconds\":0},"
 		"\"seq\":0,\"stats\":{\"packets\":10,\"bytes\":1400,\"replay_top\":12,"
 		"\"drops\":{\"replay\":2,\"auth\":1}}}\n");
+	free(out);
+	/* An SA a daemon added says so. */
+	sa.flags |= NFSEC_SA_F_OWNED;
+	out = show(&sa, false, false);
+	assert_non_null(strstr(out, " reqid 1 owned\n"));
 	free(out);
 	nlmsg_free(msg);
 
