@@ -14,10 +14,13 @@
 #                          (company.com Name templates) and an ikev2d
 #                          gateway conf in $G (pool 10.99.0.0/24, PSK $PSK)
 #   rw_spd FILE            that SPD (ipsecctl -f), the deck's tables
-#   rw_alice DIR           an ikev2d client conf in DIR: alice, 10.1.0.2 to the
+#   rw_alice DIR [LINE]    an ikev2d client conf in DIR: alice, 10.1.0.2 to the
 #                          gateway 10.1.0.1, vips 0.0.0.0, 10.2.0.0/24 behind it
+#                          (and LINE, e.g. "dpd 2")
 #   rw_swan_gateway DIR    a strongSwan gateway conf in DIR for alice: r's
 #                          10.1.0.1, pool 10.98.0.0/24 (DNS 10.2.0.53)
+#   rw_swan_client DIR LOCAL ID REMOTE  a strongSwan client conf in DIR for
+#                          the ikev2d gateway: connection gw, child net
 #   rw_swan_setup [wlan]   topo_router (and rw_wlan), nfsec, the strongSwan
 #                          gateway conf in $S (r) and alice's in $A (a), the
 #                          server on b: both sides configured, nothing started
@@ -26,8 +29,9 @@
 #   rw_stream TOP          b serves TOP/stream (384 KiB) on TCP 8082 in 16 KiB
 #                          pieces, holding before piece 8 (128 KiB) until
 #                          TOP/go1 exists and before piece 16 until TOP/go2 does
-#   rw_stream_get NS TOP   NS fetches it into TOP/got (in the background,
-#                          pid in $stream); got_at_least BYTES polls its size
+#   rw_stream_get NS TOP [SRC]  NS fetches it (bound to SRC) into TOP/got (in
+#                          the background, pid in $stream); got_at_least BYTES
+#                          polls its size
 #   stream_intact          it ended cleanly and TOP/got is TOP/stream, byte
 #                          for byte
 #   gw_policies            the gateway's SPD listing
@@ -124,6 +128,7 @@ rw_alice() {
 	    auth psk ; psk "$PSK"
 	    remote-ts 10.2.0.0/24
 	    vips 0.0.0.0
+	    ${2:-}
 	}
 	EOF
 }
@@ -169,6 +174,45 @@ rw_swan_gateway() {
 	EOF
 }
 
+# rw_swan_client DIR LOCAL ID REMOTE: a strongSwan road-warrior conf in DIR
+# (connection gw, child net): from LOCAL (or %any) to the ikev2d gateway at
+# REMOTE as ID, vips = 0.0.0.0, 10.2.0.0/24 behind it
+rw_swan_client() {
+	mkdir -p "$1"
+	cat > "$1/swanctl.conf" <<-EOF
+	connections {
+	    gw {
+	        version = 2
+	        local_addrs = $2
+	        remote_addrs = $4
+	        vips = 0.0.0.0
+	        proposals = aes256gcm16-prfsha384-x25519
+	        local {
+	            auth = psk
+	            id = $3
+	        }
+	        remote {
+	            auth = psk
+	            id = vpn.company.com
+	        }
+	        children {
+	            net {
+	                esp_proposals = aes256gcm16
+	                remote_ts = 10.2.0.0/24
+	            }
+	        }
+	    }
+	}
+	secrets {
+	    ike-rw {
+	        id-1 = $3
+	        id-2 = vpn.company.com
+	        secret = "$PSK"
+	    }
+	}
+	EOF
+}
+
 rw_swan_setup() {
 	topo_router
 	[ "${1:-}" = wlan ] && rw_wlan
@@ -206,7 +250,7 @@ rw_stream() {
 }
 
 rw_stream_get() {
-	ip netns exec "$1" timeout 170 socat -u TCP4:10.2.0.2:8082,connect-timeout=10 - \
+	ip netns exec "$1" timeout 170 socat -u TCP4:10.2.0.2:8082,connect-timeout=10${3:+,bind=$3} - \
 		> "$2/got" &
 	stream=$!
 	_rw_bg+=($!)

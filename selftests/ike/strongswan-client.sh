@@ -19,39 +19,7 @@ rw_server "$top"
 
 ikev2d_start r "$G"
 S=$top/swan
-mkdir -p "$S"
-cat > "$S/swanctl.conf" <<-EOF
-connections {
-    gw {
-        version = 2
-        local_addrs = 10.3.0.2
-        remote_addrs = 10.3.0.1
-        vips = 0.0.0.0
-        proposals = aes256gcm16-prfsha384-x25519
-        local {
-            auth = psk
-            id = carol@company.com
-        }
-        remote {
-            auth = psk
-            id = vpn.company.com
-        }
-        children {
-            net {
-                esp_proposals = aes256gcm16
-                remote_ts = 10.2.0.0/24
-            }
-        }
-    }
-}
-secrets {
-    ike-rw {
-        id-1 = carol@company.com
-        id-2 = vpn.company.com
-        secret = "$PSK"
-    }
-}
-EOF
+rw_swan_client "$S" 10.3.0.2 carol@company.com 10.3.0.1
 swan_start c "$S"
 check "charon: up" q swan c "$S" --initiate --child net --timeout 60
 sas=$(swan c "$S" --list-sas)
