@@ -1812,6 +1812,45 @@ static void test_vip_assigned_and_released(void **state)
 	assert_int_equal(pool_online(B.ctx.pools), 1);
 }
 
+/* A client that restarted (its state gone: a fresh context) connects again
+ * with INITIAL_CONTACT: the gateway deletes the stale IKE SA at once, its
+ * Child SA taken out of the kernel, its lease released before the new one
+ * is taken, so the client gets its address back. A second IKE SA of a live
+ * client (no INITIAL_CONTACT) leaves the first alone. */
+static void test_vip_initial_contact(void **state)
+{
+	struct ike_sa *a, *b;
+	uint8_t want[4], stale_spi[8];
+	char text[1024];
+
+	setup_rw("alice@company.com", "10.99.0.0/24");
+	establish(&a, &b);
+	memcpy(stale_spi, b->spi_i, 8);
+	inet_pton(AF_INET, "10.99.0.1", want);
+	assert_int_equal(B.removed, 0);
+
+	ike_ctx_free(&A.ctx);
+	config_free(&A.cfg);
+	snprintf(text, sizeof(text), conf_rw_client, "alice@company.com");
+	peer_init(&A, text, "192.0.2.1");
+	A.ctx.ops.vip_install = t_vip_install;
+	A.ctx.ops.vip_remove = t_vip_remove;
+	establish(&a, &b);
+	advance(0);	/* frees the dead */
+	assert_int_equal(n_live(&B), 1);
+	assert_memory_not_equal(live_sa(&B)->spi_i, stale_spi, 8);
+	assert_int_equal(B.removed, 1);
+	assert_memory_equal(a->vips[0].addr, want, 4);
+	assert_int_equal(pool_online(B.ctx.pools), 1);
+
+	/* the same client, alive, opens a second IKE SA: no INITIAL_CONTACT */
+	assert_non_null(ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0));
+	run();
+	advance(0);
+	assert_int_equal(n_live(&B), 2);
+	assert_int_equal(B.removed, 1);
+}
+
 static void test_vip_pool_exhausted(void **state)
 {
 	struct ike_sa *a, *b;
@@ -2418,6 +2457,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cookie_compute, teardown),
 		cmocka_unit_test_teardown(test_establish_gcm_x25519, teardown),
 		cmocka_unit_test_teardown(test_vip_assigned_and_released, teardown),
+		cmocka_unit_test_teardown(test_vip_initial_contact, teardown),
 		cmocka_unit_test_teardown(test_vip_pool_exhausted, teardown),
 		cmocka_unit_test_teardown(test_establish_cbc_modp2048_transport, teardown),
 		cmocka_unit_test_teardown(test_transport_refused_is_tunnel, teardown),
