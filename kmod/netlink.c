@@ -1362,9 +1362,9 @@ struct genl_family nfsec_genl_family __ro_after_init = {
 
 /*
  * A generic-netlink socket closed: delete what it owned (NFSEC_POLICY_F_OWNED,
- * NFSEC_SA_F_OWNED). Called in process context from netlink_release(), the
- * socket's namespace still alive (a user socket holds a reference on it).
- * Kernel sockets have portid 0 and own nothing.
+ * NFSEC_SA_F_OWNED). Called in process context from netlink_release(). A
+ * user socket holds a reference on its namespace; the genl kernel socket
+ * has portid 0 and owns nothing.
  */
 static int nfsec_nl_release(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
@@ -1374,6 +1374,12 @@ static int nfsec_nl_release(struct notifier_block *nb, unsigned long event,
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
 	    !n->portid)
+		return NOTIFY_DONE;
+	/*
+	 * A kernel-created socket holds no reference: in a dying namespace
+	 * our state may be gone already, and goes with the namespace anyway.
+	 */
+	if (!check_net(n->net))
 		return NOTIFY_DONE;
 	nn = nfsec_net(n->net);
 	nfsec_sad_flush(nn->sad, 0, n->portid);
