@@ -31,9 +31,6 @@ ikev2d_start a "$A" --retransmit-timeout 500 --retransmit-tries 4
 list() { n "$1" ipsecctl -S "$2/ikev2d.sock" ike list; }
 has_child() { list a "$A" | grep -q "^child vpn.* INSTALLED"; }
 has_vip() { n a ip -4 -o addr show dev lo | grep -q 'inet 10\.99\.0\.1/32'; }
-sas() { n "$1" ipsecctl -j sa list | jq -r '"\(.dir) \(.spi_hex) \(.src) \(.dst)"' | sort; }
-spis() { sas "$1" | cut -d' ' -f1,2; }
-outer() { sas "$1" | grep "^$2 " | cut -d' ' -f3,4; }
 
 check "client: up" q n a ipsecctl -S "$A/ikev2d.sock" ike up vpn
 check "client: Child SA installed" within 60 has_child
@@ -43,8 +40,8 @@ check "gateway: MOBIKE negotiated, the client told its addresses" \
 check "client: the gateway announced its other addresses" \
 	within 10 grep -q "peer has [0-9]* additional address" "$A/ikev2d.log"
 check "ping through the tunnel" within 30 ping_ok a 10.2.0.2
-check_eq "client: outbound SA 10.1.0.2 -> 10.1.0.1" "10.1.0.2 10.1.0.1" "$(outer a out)"
-spi_a=$(spis a) spi_r=$(spis r)
+check_eq "client: outbound SA 10.1.0.2 -> 10.1.0.1" "10.1.0.2 10.1.0.1" "$(rw_outer a out)"
+spi_a=$(rw_spis a) spi_r=$(rw_spis r)
 rw_stream_get a "$top"
 check "the stream flows" within 30 got_at_least 65536
 
@@ -67,12 +64,12 @@ check "gateway: the client moved the IKE SA (UPDATE_SA_ADDRESSES)" within 60 mov
 ga=$(gw_moved)
 log "moved to $ga in $((SECONDS - t0))s"
 check "to another of the gateway's addresses ($ga)" grep -qx '10\.[23]\.0\.1' <<<"$ga"
-out_a() { [ "$(outer a out)" = "10.1.0.2 $ga" ] && [ "$(outer a in)" = "$ga 10.1.0.2" ]; }
-out_r() { [ "$(outer r out)" = "$ga 10.1.0.2" ] && [ "$(outer r in)" = "10.1.0.2 $ga" ]; }
+out_a() { [ "$(rw_outer a out)" = "10.1.0.2 $ga" ] && [ "$(rw_outer a in)" = "$ga 10.1.0.2" ]; }
+out_r() { [ "$(rw_outer r out)" = "$ga 10.1.0.2" ] && [ "$(rw_outer r in)" = "10.1.0.2 $ga" ]; }
 check "client: SAs moved to 10.1.0.2 - $ga" within 20 out_a
 check "gateway: SAs moved to $ga - 10.1.0.2" within 20 out_r
-check_eq "client: the same Child SA SPIs" "$spi_a" "$(spis a)"
-check_eq "gateway: the same Child SA SPIs" "$spi_r" "$(spis r)"
+check_eq "client: the same Child SA SPIs" "$spi_a" "$(rw_spis a)"
+check_eq "gateway: the same Child SA SPIs" "$spi_r" "$(rw_spis r)"
 check_eq "client: one IKE SA" 1 "$(list a "$A" | grep -c '^ike ')"
 check_eq "gateway: one IKE SA" 1 "$(list r "$G" | grep -c '^ike ')"
 check "ping through the tunnel after the move" within 30 ping_ok a 10.2.0.2

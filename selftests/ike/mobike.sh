@@ -41,11 +41,6 @@ lists() { n "$1" ipsecctl -S "$2/ikev2d.sock" ike list; }
 up_on() { lists a "$A" | grep -q "^ike vpn.* ESTABLISHED.* mobike"; }
 has_child() { lists a "$A" | grep -q "^child vpn.* INSTALLED"; }
 has_vip() { n a ip -4 -o addr show dev lo | grep -q 'inet 10\.99\.0\.1/32'; }
-ike_sas() { lists "$1" "$2" | grep -c '^ike ' || true; }
-# sas NS: the SAD as "DIR SPI SRC DST" lines
-sas() { n "$1" ipsecctl -j sa list | jq -r '"\(.dir) \(.spi_hex) \(.src) \(.dst)"' | sort; }
-spis() { sas "$1" | cut -d' ' -f1,2; }
-outer() { sas "$1" | grep "^$2 " | cut -d' ' -f3,4; }
 logged() { grep -q "$2" "$1/ikev2d.log"; }
 
 check "client: up" q n a ipsecctl -S "$A/ikev2d.sock" ike up vpn
@@ -58,9 +53,9 @@ check "the gateway's IKE SA has it" \
 	sh -c "ip netns exec r ipsecctl -S '$G/ikev2d.sock' ike list | grep -q '^ike rw.* mobike'"
 check "ping through the tunnel" within 30 ping_ok a 10.2.0.2
 check_eq "a 256 KiB fetch arrives intact" "$want" "$(rw_fetch a)"
-spi_a=$(spis a) spi_r=$(spis r)
+spi_a=$(rw_spis a) spi_r=$(rw_spis r)
 check_eq "client: two SAs" 2 "$(wc -l <<<"$spi_a")"
-check_eq "client: outbound SA 10.1.0.2 -> 10.1.0.1" "10.1.0.2 10.1.0.1" "$(outer a out)"
+check_eq "client: outbound SA 10.1.0.2 -> 10.1.0.1" "10.1.0.2 10.1.0.1" "$(rw_outer a out)"
 
 rw_stream_get a "$top"
 check "the stream flows" within 30 got_at_least 65536
@@ -83,18 +78,18 @@ moved_checks() {
 	check "$c: gateway: IKE SA at $ga - $la" \
 		sh -c "ip netns exec r ipsecctl -S '$G/ikev2d.sock' ike list |
 			grep -q '^ike rw.* ESTABLISHED .*local $ga:[0-9]* remote $la:'"
-	out_a() { [ "$(outer a out)" = "$la $ga" ]; }
-	in_a() { [ "$(outer a in)" = "$ga $la" ]; }
-	out_r() { [ "$(outer r out)" = "$ga $la" ]; }
-	in_r() { [ "$(outer r in)" = "$la $ga" ]; }
+	out_a() { [ "$(rw_outer a out)" = "$la $ga" ]; }
+	in_a() { [ "$(rw_outer a in)" = "$ga $la" ]; }
+	out_r() { [ "$(rw_outer r out)" = "$ga $la" ]; }
+	in_r() { [ "$(rw_outer r in)" = "$la $ga" ]; }
 	check "$c: client: outbound SA moved to $la -> $ga" within 20 out_a
 	check "$c: client: inbound SA moved to $ga -> $la" within 5 in_a
 	check "$c: gateway: outbound SA moved to $ga -> $la" within 30 out_r
 	check "$c: gateway: inbound SA moved to $la -> $ga" within 5 in_r
-	check_eq "$c: client: the same Child SA SPIs" "$spi_a" "$(spis a)"
-	check_eq "$c: gateway: the same Child SA SPIs" "$spi_r" "$(spis r)"
-	check_eq "$c: client: one IKE SA" 1 "$(ike_sas a "$A")"
-	check_eq "$c: gateway: one IKE SA" 1 "$(ike_sas r "$G")"
+	check_eq "$c: client: the same Child SA SPIs" "$spi_a" "$(rw_spis a)"
+	check_eq "$c: gateway: the same Child SA SPIs" "$spi_r" "$(rw_spis r)"
+	check_eq "$c: client: one IKE SA" 1 "$(rw_ike_sas a "$A")"
+	check_eq "$c: gateway: one IKE SA" 1 "$(rw_ike_sas r "$G")"
 	check "$c: ping through the tunnel" within 30 ping_ok a 10.2.0.2
 }
 

@@ -37,7 +37,6 @@ start_alice() {
 	ikev2d_start a "$A" --retransmit-timeout 500 --retransmit-tries 4
 	alice_pid=$_ikev2d_pid
 }
-ike_sas() { n "$1" ipsecctl -S "$2/ikev2d.sock" ike list | grep -c '^ike ' || true; }
 child_up() { n a ipsecctl -S "$A/ikev2d.sock" ike list | grep -q '^child vpn.* INSTALLED'; }
 vip() { n a ip -4 -o addr show dev lo | sed -n 's/.*inet \(10\.99\.[0-9.]*\)\/32.*/\1/p'; }
 has_vip() { [ -n "$(vip)" ]; }
@@ -76,7 +75,7 @@ start_alice
 connect 1
 check "1: alice sent INITIAL_CONTACT and the gateway deleted her stale IKE SA" \
 	within 30 grep -q "the peer restarted (INITIAL_CONTACT)" "$G/ikev2d.log"
-one_ike_sa() { [ "$(ike_sas r "$G")" = 1 ]; }
+one_ike_sa() { [ "$(rw_ike_sas r "$G")" = 1 ]; }
 check "1: gateway: one IKE SA" within 10 one_ike_sa
 check_eq "1: gateway: 2 SAs" 2 "$(gw_sas)"
 check_eq "1: alice got her address back (the stale lease was released)" \
@@ -101,7 +100,7 @@ check "2: alice: dead peer detection gave up on the old IKE SA" within 60 alice_
 check "2: alice: her SAs went with it" within 10 sh -c "[ \$(ip netns exec a ipsecctl -j sa list | jq -s length) = 0 ]"
 check_fail "2: and her address" has_vip
 connect 2
-check_eq "2: gateway: one IKE SA" 1 "$(ike_sas r "$G")"
+check_eq "2: gateway: one IKE SA" 1 "$(rw_ike_sas r "$G")"
 check_eq "2: gateway: 2 SAs" 2 "$(gw_sas)"
 ike_stop
 check_eq "the gateway left no SA behind" 0 "$(gw_sas)"

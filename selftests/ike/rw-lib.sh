@@ -37,6 +37,9 @@
 #   gw_policies            the gateway's SPD listing
 #   lists_policy / no_policy TEXT   it has / has no line with TEXT
 #   gw_sas                 how many SAs the gateway's SAD holds
+#   rw_sas NS              NS's SAD as sorted "DIR SPI SRC DST" lines
+#   rw_spis NS             its "DIR SPI" pairs; rw_outer NS DIR: "SRC DST" of DIR
+#   rw_ike_sas NS DIR      how many IKE SAs the ikev2d of DIR/ikev2d.sock lists
 
 command -v ikev2d >/dev/null || skip "ikev2d is not installed"
 command -v socat >/dev/null || skip "socat is not installed"
@@ -264,3 +267,7 @@ gw_policies() { n r ipsecctl policy list; }
 lists_policy() { gw_policies | grep -q "$1"; }
 no_policy() { ! gw_policies | grep -q "$1"; }
 gw_sas() { n r ipsecctl -j sa list | jq -s length; }
+rw_sas() { n "$1" ipsecctl -j sa list | jq -r '"\(.dir) \(.spi_hex) \(.src) \(.dst)"' | sort; }
+rw_spis() { rw_sas "$1" | cut -d' ' -f1,2; }
+rw_outer() { rw_sas "$1" | grep "^$2 " | cut -d' ' -f3,4; }
+rw_ike_sas() { n "$1" ipsecctl -S "$2/ikev2d.sock" ike list | grep -c '^ike ' || true; }
