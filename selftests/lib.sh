@@ -13,6 +13,8 @@
 #   wait_for SECONDS CMD...          poll until CMD succeeds, fail on timeout
 #                                    (CMD runs again each time, its words
 #                                    do not: poll a function, not a $(...))
+#   within SECS CMD...               CMD succeeds within SECS seconds of
+#                                    wall time (for check)
 #   check DESC CMD...                CMD must succeed
 #   check_fail DESC CMD...           CMD must fail
 #   check_eq DESC EXPECTED ACTUAL    equality with a message
@@ -98,6 +100,18 @@ wait_for() {
 		sleep 0.1
 	done
 	fail "timed out after ${secs}s waiting for: $*"
+}
+
+# within SECS CMD...: CMD succeeds within SECS seconds of wall time (for
+# check: a timeout fails the check, not the test). Unlike wait_for it counts
+# time, not tries: a CMD that takes seconds under TCG does not stretch it.
+within() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.2
+	done
 }
 
 # _verdict OK DESC [WHY]: print the TAP line; a failure ends the test.
