@@ -26,6 +26,7 @@
 #include "acquire.h"
 #include "encap.h"
 #include "netlink.h"
+#include "pmtu.h"
 #include "sad.h"
 
 /* Reservations from SPI_ALLOC without a range: RFC 4303 keeps 1..255. */
@@ -90,6 +91,7 @@ static const struct nla_policy nfsec_sa_nl_policy[NFSEC_SA_A_MAX + 1] = {
 	[NFSEC_SA_A_SEQ] = { .type = NLA_U64 },
 	[NFSEC_SA_A_STATS] = { .type = NLA_REJECT },
 	[NFSEC_SA_A_CURRENT] = { .type = NLA_REJECT },
+	[NFSEC_SA_A_PMTU] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy nfsec_sa_path_nl_policy[NFSEC_SA_PATH_A_MAX + 1] = {
@@ -1036,6 +1038,7 @@ static int nfsec_nl_put_sa(struct sk_buff *skb, const struct nfsec_sa *sa,
 			   const struct nfsec_sa_path *path, bool keys)
 {
 	const struct nfsec_sa_cfg *c = sa->cfg;
+	u32 pmtu = nfsec_sa_pmtu(sa);
 	struct nfsec_sa_stats st;
 	struct nlattr *nest;
 
@@ -1062,6 +1065,7 @@ static int nfsec_nl_put_sa(struct sk_buff *skb, const struct nfsec_sa *sa,
 	    (sa->tfc_pad && nla_put_u32(skb, NFSEC_SA_A_TFC_PAD, sa->tfc_pad)) ||
 	    (READ_ONCE(sa->mtu) &&
 	     nla_put_u32(skb, NFSEC_SA_A_MTU, READ_ONCE(sa->mtu))) ||
+	    (pmtu && nla_put_u32(skb, NFSEC_SA_A_PMTU, pmtu)) ||
 	    (sa->dir == NFSEC_DIR_OUT &&
 	     nla_put_u64_64bit(skb, NFSEC_SA_A_SEQ,
 			       atomic64_read(&sa->seq.last), NFSEC_SA_A_PAD)) ||

@@ -39,6 +39,7 @@
 #include "encap.h"
 #include "input.h"
 #include "output.h"
+#include "pmtu.h"
 
 #define NFSEC_NF_PRI	(NF_IP_PRI_SECURITY + 1)
 
@@ -233,6 +234,10 @@ static unsigned int nfsec_hook(void *priv, struct sk_buff *skb,
 			goto out;
 	}
 	verdict = nfsec_decide(nn, &t, skb, protected);
+	/* An ICMP error the SPD let in may be about one of our SAs. */
+	if (dir == NFSEC_DIR_IN && verdict == NF_ACCEPT && !t.opaque &&
+	    (t.proto == IPPROTO_ICMP || t.proto == IPPROTO_ICMPV6))
+		nfsec_pmtu_icmp(nn, skb, &t, thoff);
 	if (dir == NFSEC_DIR_FWD && verdict == NF_ACCEPT) {
 		/* A forwarded packet also leaves: RFC 4301 §5.1. */
 		t.dir = NFSEC_DIR_OUT;

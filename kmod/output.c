@@ -46,6 +46,7 @@
 #include "acquire.h"
 #include "ah.h"
 #include "esp.h"
+#include "pmtu.h"
 #include "sad.h"
 
 /* --- the namespace's sending sockets -------------------------------------- */
@@ -240,23 +241,28 @@ static bool nfsec_output_same_peer(struct nfsec_sa *sa, struct sk_buff *skb)
 }
 
 /*
- * The MTU the outer packet must fit: the SA's if configured; the outer
- * route's, which carries what PMTU discovery learned about the path to a
- * tunnel peer; but when the peer is the packet's own destination, a PMTU
+ * The MTU the outer packet must fit: the SA's if configured. Otherwise the
+ * outer route's, which carries what PMTU discovery learned about the path to
+ * a tunnel peer; but when the peer is the packet's own destination, a PMTU
  * exception on that route is the inner MTU nfsec itself announced (problem
- * 6 in design.md), so the device's MTU counts.
+ * 6 in design.md), so the device's MTU counts. And never more than what
+ * ICMP reported about the SA's own packets (pmtu.c).
  */
 static unsigned int nfsec_output_path_mtu(struct nfsec_sa *sa,
 					  struct dst_entry *dst,
 					  struct sk_buff *skb)
 {
 	unsigned int mtu = READ_ONCE(sa->mtu);
+	unsigned int pmtu;
 
 	if (mtu)
 		return mtu;
 	if (nfsec_output_same_peer(sa, skb))
-		return READ_ONCE(dst->dev->mtu);
-	return dst_mtu(dst);
+		mtu = READ_ONCE(dst->dev->mtu);
+	else
+		mtu = dst_mtu(dst);
+	pmtu = nfsec_sa_pmtu(sa);
+	return pmtu ? min(mtu, pmtu) : mtu;
 }
 
 /*

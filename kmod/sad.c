@@ -770,6 +770,8 @@ int nfsec_sad_update_path(struct nfsec_sad *sad, __be32 spi, u16 family,
 	rcu_assign_pointer(sa->path, new);
 	kfree_rcu(old, rcu);
 	new = NULL;
+	/* What ICMP reported was about the old path. */
+	WRITE_ONCE(sa->pmtu, 0);
 	sad->generation++;
 unlock:
 	mutex_unlock(&sad->lock);

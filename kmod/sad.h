@@ -109,8 +109,8 @@ enum nfsec_sa_state_bits {
 struct nfsec_sad;
 
 /*
- * One SA (RFC 4301 §4.4.2). Everything but @path, @mtu, the counters and the
- * state bits is fixed once the SA is in the SAD. The SAD holds one
+ * One SA (RFC 4301 §4.4.2). Everything but @path, @mtu, @pmtu, the counters
+ * and the state bits is fixed once the SA is in the SAD. The SAD holds one
  * reference; the packet path takes its own (nfsec_sa_get) to keep the SA
  * across asynchronous crypto. The last put frees it after an RCU grace
  * period, in process context, keys zeroed.
@@ -138,6 +138,9 @@ struct nfsec_sa {
 	u32 reqid;
 	u32 tfc_pad;
 	u32 mtu;
+	/* Outbound: the path MTU ICMP reported, until it expires (pmtu.c). */
+	u32 pmtu;
+	unsigned long pmtu_expires;	/* jiffies */
 
 	/* Crypto: ESP uses @aead, AH @ahash. */
 	struct crypto_aead *aead;

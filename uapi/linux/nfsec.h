@@ -557,6 +557,8 @@ enum nfsec_sa_attrs {
 	NFSEC_SA_A_STATS,		/* nest nfsec_sa_stats_attrs; reply */
 	NFSEC_SA_A_CURRENT,		/* nest nfsec_lifetime_attrs; reply:
 					 * what was used so far */
+	NFSEC_SA_A_PMTU,		/* u32; reply, outbound: the path MTU
+					 * ICMP reported, while it holds */
 
 	__NFSEC_SA_A_MAX
 };

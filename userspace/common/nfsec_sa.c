@@ -673,6 +673,7 @@ static const struct nla_policy sa_policy[NFSEC_SA_A_MAX + 1] = {
 	[NFSEC_SA_A_SEQ] = { .type = NLA_U64 },
 	[NFSEC_SA_A_STATS] = { .type = NLA_NESTED },
 	[NFSEC_SA_A_CURRENT] = { .type = NLA_NESTED },
+	[NFSEC_SA_A_PMTU] = { .type = NLA_U32 },
 };
 
 int nfsec_sa_parse_nl(const struct nlattr *nest, struct nfsec_sa *sa)
@@ -749,6 +750,8 @@ int nfsec_sa_parse_nl(const struct nlattr *nest, struct nfsec_sa *sa)
 		sa->has_mtu = true;
 		sa->mtu = nla_get_u32(tb[NFSEC_SA_A_MTU]);
 	}
+	if (tb[NFSEC_SA_A_PMTU])
+		sa->pmtu = nla_get_u32(tb[NFSEC_SA_A_PMTU]);
 	if (tb[NFSEC_SA_A_SEQ]) {
 		sa->has_seq = true;
 		sa->seq = get_u64(tb[NFSEC_SA_A_SEQ]);

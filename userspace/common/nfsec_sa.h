@@ -87,6 +87,7 @@ struct nfsec_sa {
 	struct nfsec_sa_stats stats;
 	bool has_current;
 	struct nfsec_lifetime current;
+	uint32_t pmtu;			/* learned from ICMP; 0: none */
 };
 
 /* The new path of an SA update: addresses and encapsulation. */

@@ -150,6 +150,7 @@ static const char *const sa_names[] = {
 	[NFSEC_SA_A_SEQ] = "seq",
 	[NFSEC_SA_A_STATS] = "stats",
 	[NFSEC_SA_A_CURRENT] = "current",
+	[NFSEC_SA_A_PMTU] = "pmtu",
 };
 static const struct attr_space *const sa_sub[] = {
 	[NFSEC_SA_A_SEL] = &sel_space,

@@ -125,6 +125,8 @@ void print_sa(FILE *f, const struct nfsec_sa *sa, bool stats)
 				sa->has_tfc_pad ? " " : "\t", sa->mtu);
 		fputc('\n', f);
 	}
+	if (sa->pmtu)
+		fprintf(f, "\tpmtu %u (from ICMP)\n", sa->pmtu);
 	if (!stats)
 		return;
 	if (sa->has_current) {
@@ -244,6 +246,8 @@ void json_sa(struct json *j, const char *key, const struct nfsec_sa *sa,
 		json_u64(j, "tfc", sa->tfc_pad);
 	if (sa->has_mtu)
 		json_u64(j, "mtu", sa->mtu);
+	if (sa->pmtu)
+		json_u64(j, "pmtu", sa->pmtu);
 	if (stats && sa->has_current)
 		json_lifetime(j, "current", &sa->current);
 	if (stats && sa->has_seq)
