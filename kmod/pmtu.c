@@ -175,6 +175,7 @@ u32 nfsec_sa_pmtu(const struct nfsec_sa *sa)
 		return 0;
 	return mtu;
 }
+NFSEC_EXPORT_FOR_KUNIT(nfsec_sa_pmtu);
 
 /*
  * Lower what @sa knows of its path to @mtu. Two CPUs may race here and the
@@ -211,3 +212,4 @@ void nfsec_pmtu_icmp(struct nfsec_net *nn, const struct sk_buff *skb,
 		nfsec_sa_pmtu_lower(sa, max(q.mtu, min));
 	nfsec_sa_put(sa);
 }
+NFSEC_EXPORT_FOR_KUNIT(nfsec_pmtu_icmp);
