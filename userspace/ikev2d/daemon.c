@@ -178,6 +178,7 @@ static int op_child_install(void *arg, const struct ike_sa *sa, const struct chi
 	struct installed *in;
 	struct kernel_sa ks;
 	const char *what = "";
+	bool from_templates;
 	int ret;
 
 	if (!d->kernel) {
@@ -232,7 +233,10 @@ static int op_child_install(void *arg, const struct ike_sa *sa, const struct chi
 			log_info("%s: %d per-client polic%s from the SPD's Name templates",
 				 sa->name, ret, ret == 1 ? "y" : "ies");
 	}
-	for (size_t l = 0; l < c->n_ts_l && !in->n_policy; l++) {
+	/* Without template entries: one policy per direction and pair of
+	 * traffic selectors of one family. */
+	from_templates = in->n_policy > 0;
+	for (size_t l = 0; l < c->n_ts_l && !from_templates; l++) {
 		for (size_t r = 0; r < c->n_ts_r; r++) {
 			static const uint8_t dirs[] = { NFSEC_DIR_OUT, NFSEC_DIR_IN, NFSEC_DIR_FWD };
 			struct kernel_policy p = { 0 };
