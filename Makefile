@@ -100,7 +100,10 @@ bench: all
 bench-spd: all
 	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 3600 -- env NFSEC_BENCH=1 selftests/bench/spd.sh
 
-.PHONY: bench bench-spd
+bench-ike: all
+	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 3600 -- env NFSEC_BENCH=1 selftests/bench/ike.sh
+
+.PHONY: bench bench-spd bench-ike
 
 # libFuzzer targets for ikev2d (userspace/fuzz, clang): make fuzz runs each
 # for FUZZ_SECONDS (default 60); make fuzz-smoke runs each for 10 s.
