@@ -677,15 +677,7 @@ static int control_cmd(void *arg, const char *line, FILE *out, char *err, size_t
 		return -1;
 	}
 	if (!strcmp(cmd, "list") && n == 1) {
-		char *buf = malloc(65536);
-
-		if (!buf) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		ike_list(&d->ctx, buf, 65536);
-		fputs(buf, out);
-		free(buf);
+		ike_list(&d->ctx, out);
 		return 0;
 	}
 	if (!strcmp(cmd, "reload") && n == 1)

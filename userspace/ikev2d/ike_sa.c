@@ -1159,19 +1159,10 @@ static const char *alg_ke(uint16_t ke)
 	}
 }
 
-#define APPEND(...) do { \
-	int n_ = snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__); \
-	if (n_ > 0) \
-		off += (size_t)n_; \
-} while (0)
-
-size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len)
+void ike_list(struct ike_ctx *ctx, FILE *out)
 {
 	time_t now = time(NULL);
-	size_t off = 0;
 
-	if (len)
-		buf[0] = 0;
 	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next) {
 		char la[64], ra[64], spi_i[17], spi_r[17];
 
@@ -1181,7 +1172,7 @@ size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len)
 			sprintf(spi_i + 2 * i, "%02x", sa->spi_i[i]);
 			sprintf(spi_r + 2 * i, "%02x", sa->spi_r[i]);
 		}
-		APPEND("ike %s[%u] %s %s local %s remote %s spis %s_i%s %s_r%s",
+		fprintf(out, "ike %s[%u] %s %s local %s remote %s spis %s_i%s %s_r%s",
 		       sa->name, sa->uid,
 		       sa->rekeyed && sa->state == IKE_SA_ESTABLISHED ? "REKEYED" :
 		       ike_sa_state_name(sa->state),
@@ -1190,50 +1181,49 @@ size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len)
 		       ike_addr_str(&sa->remote, true, ra, sizeof(ra)),
 		       spi_i, sa->initiator ? "*" : "", spi_r, sa->initiator ? "" : "*");
 		if (sa->keyed) {
-			APPEND(" ike %s", alg_encr(sa->encr));
+			fprintf(out, " ike %s", alg_encr(sa->encr));
 			if (sa->encr_bits)
-				APPEND("-%u", sa->encr_bits);
+				fprintf(out, "-%u", sa->encr_bits);
 			if (alg_integ(sa->integ))
-				APPEND("/%s", alg_integ(sa->integ));
-			APPEND("/%s/%s", alg_prf(sa->prf), alg_ke(sa->ke_group));
+				fprintf(out, "/%s", alg_integ(sa->integ));
+			fprintf(out, "/%s/%s", alg_prf(sa->prf), alg_ke(sa->ke_group));
 		}
 		if (sa->state == IKE_SA_ESTABLISHED)
-			APPEND(" established %lds ago", (long)(now - sa->established));
+			fprintf(out, " established %lds ago", (long)(now - sa->established));
 		if (sa->mobike)
-			APPEND(" mobike");
+			fprintf(out, " mobike");
 		for (size_t i = 0; i < sa->n_vips; i++) {	/* CP: the inner addresses */
 			char a[INET6_ADDRSTRLEN];
 
 			inet_ntop(sa->vips[i].family, sa->vips[i].addr, a, sizeof(a));
-			APPEND("%s%s", i ? "," : " vips ", a);
+			fprintf(out, "%s%s", i ? "," : " vips ", a);
 		}
-		APPEND("\n");
+		fprintf(out, "\n");
 		for (struct child_sa *c = sa->children; c; c = c->next) {
 			char ts[128];
 
-			APPEND("child %s[%u] %s %s spis %08x_i %08x_o esp %s", sa->name, sa->uid,
+			fprintf(out, "child %s[%u] %s %s spis %08x_i %08x_o esp %s", sa->name, sa->uid,
 			       c->installed ? "INSTALLED" : "NEGOTIATED",
 			       c->mode == CONF_MODE_TRANSPORT ? "TRANSPORT" : "TUNNEL",
 			       c->spi_in, c->spi_out, alg_encr(c->encr));
 			if (c->encr_bits)
-				APPEND("-%u", c->encr_bits);
+				fprintf(out, "-%u", c->encr_bits);
 			if (alg_integ(c->integ))
-				APPEND("/%s", alg_integ(c->integ));
-			APPEND("%s established %lds ago local", c->esn ? "/ESN" : "",
+				fprintf(out, "/%s", alg_integ(c->integ));
+			fprintf(out, "%s established %lds ago local", c->esn ? "/ESN" : "",
 			       (long)(now - c->established));
 			for (size_t i = 0; i < c->n_ts_l; i++) {
 				ts_format(&c->ts_l[i], ts, sizeof(ts));
-				APPEND("%s%s", i ? "," : " ", ts);
+				fprintf(out, "%s%s", i ? "," : " ", ts);
 			}
-			APPEND(" remote");
+			fprintf(out, " remote");
 			for (size_t i = 0; i < c->n_ts_r; i++) {
 				ts_format(&c->ts_r[i], ts, sizeof(ts));
-				APPEND("%s%s", i ? "," : " ", ts);
+				fprintf(out, "%s%s", i ? "," : " ", ts);
 			}
-			APPEND("\n");
+			fprintf(out, "\n");
 		}
 	}
-	return off < len ? off : (len ? len - 1 : 0);
 }
 
 /* ---- initiating ---- */

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
 #include "config.h"
@@ -354,9 +355,9 @@ int ike_nonce_cmp(struct ike_buf a, struct ike_buf b);
 struct ike_sa *ike_sa_by_child_spi(struct ike_ctx *ctx, uint32_t spi_in, struct child_sa **c);
 struct ike_sa *ike_sa_by_reqid(struct ike_ctx *ctx, uint32_t reqid, struct child_sa **c);
 
-/* "list": a human-readable summary of every SA, one line each for IKE SAs
- * and Child SAs; returns the length written (truncated at len). */
-size_t ike_list(struct ike_ctx *ctx, char *buf, size_t len);
+/* "list": a human-readable summary of every SA to out, one line each for
+ * IKE SAs and Child SAs (a gateway's can be long: ~400 bytes per client). */
+void ike_list(struct ike_ctx *ctx, FILE *out);
 
 /* ---- pieces exposed for the unit tests ---- */
 
