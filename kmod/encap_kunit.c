@@ -10,6 +10,7 @@
 #include <linux/udp.h>
 #include <net/esp.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/sock.h>
 
 #include "main.h"
@@ -114,7 +115,20 @@ static void encap_esp_roundtrip(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, uh->source, htons(4500));
 		KUNIT_EXPECT_EQ(test, uh->dest, htons(34567));
 		KUNIT_EXPECT_EQ(test, ntohs(uh->len), skb->len - hl);
-		KUNIT_EXPECT_EQ(test, uh->check, 0);
+		/* RFC 3948 §2.1: 0 over IPv4; RFC 8200 §8.1: a real one
+		 * over IPv6, over the ciphertext. */
+		if (f) {
+			KUNIT_EXPECT_NE(test, uh->check, 0);
+			KUNIT_EXPECT_EQ(test,
+					csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+							&ipv6_hdr(skb)->daddr,
+							skb->len - hl, IPPROTO_UDP,
+							skb_checksum(skb, hl,
+								     skb->len - hl, 0)),
+					0);
+		} else {
+			KUNIT_EXPECT_EQ(test, uh->check, 0);
+		}
 		KUNIT_EXPECT_EQ(test, xk_check_ip(skb), 0);
 
 		/* The receiver: the UDP header is the transport header. */

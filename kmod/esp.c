@@ -26,6 +26,7 @@
 #include <net/esp.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
 #include "main.h"
@@ -41,7 +42,8 @@ struct nfsec_esp_req {
 	nfsec_xform_done_t done;
 	void *ctx;
 	u64 seq;		/* input: the full number to advance to */
-	unsigned int off;	/* input: offset of the ESP header */
+	unsigned int off;	/* offset of the ESP header */
+	bool udp6_csum;		/* output: ESP in UDP over IPv6, see below */
 	__be32 aad[3];
 	u8 trailer[256];	/* input: padding, for the pad check */
 };
@@ -303,6 +305,25 @@ malformed:
 }
 NFSEC_EXPORT_FOR_KUNIT(nfsec_xform_out_begin);
 
+/*
+ * ESP in UDP over IPv6 needs a real UDP checksum: RFC 8200 §8.1 forbids a
+ * zero one, and a receiver's socket drops it (XFRM's encapsulation sockets
+ * too) unless it opted in to RFC 6936. It covers the ciphertext, so it is
+ * computed once encryption is done. Over IPv4 it stays zero (RFC 3948 §2.1).
+ */
+static void nfsec_esp_udp6_csum(struct sk_buff *skb)
+{
+	unsigned int uoff = skb_transport_offset(skb) - sizeof(struct udphdr);
+	struct udphdr *uh = (void *)(skb->data + uoff);
+	unsigned int len = skb->len - uoff;
+	__wsum csum = skb_checksum(skb, uoff, len, 0);
+
+	uh->check = csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
+				    len, IPPROTO_UDP, csum);
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+}
+
 static void nfsec_esp_output_cb(struct crypto_async_request *areq, int err)
 {
 	struct nfsec_esp_req *r = areq->data;
@@ -314,6 +335,8 @@ static void nfsec_esp_output_cb(struct crypto_async_request *areq, int err)
 		return;
 	if (err)
 		nfsec_sa_count_drop(sa, NFSEC_SA_DROP_NOMEM);
+	else if (r->udp6_csum)
+		nfsec_esp_udp6_csum(skb);
 	r->done(skb, sa, err, r->ctx);
 	kfree(r);
 }
@@ -408,6 +431,7 @@ int nfsec_esp_output(struct nfsec_sa *sa, struct sk_buff *skb,
 		goto nomem;
 	r->done = done;
 	r->ctx = ctx;
+	r->udp6_csum = encap && ipv6_hdr(skb)->version == 6;
 	assoclen = esn_assoclen(sa);
 	err = skb_to_sgvec(skb, sg + 1, esph_off + NFSEC_ESP_HLEN,
 			   sa->iv_len + clen + sa->icv_len);
@@ -433,6 +457,8 @@ int nfsec_esp_output(struct nfsec_sa *sa, struct sk_buff *skb,
 	err = crypto_aead_encrypt(req);
 	if (err == -EINPROGRESS || err == -EBUSY)
 		return -EINPROGRESS;
+	if (!err && r->udp6_csum)
+		nfsec_esp_udp6_csum(skb);
 free:
 	kfree(r);
 	if (err)
