@@ -341,7 +341,10 @@ void init_respond(struct ike_ctx *ctx, const struct ike_msg *m, const uint8_t *b
 
 		if (!addr_matches(&c->local, local) || !addr_matches(&c->remote, remote))
 			continue;
-		n = init_proposals_with_group(c, ke.group, reduced);
+		/* §3.4: the KE's group is one of the proposal's. Group 0 (NONE)
+		 * would reduce nothing: its data would be taken for the chosen
+		 * group's, and echoed as group 0. INVALID_KE_PAYLOAD instead. */
+		n = ke.group ? init_proposals_with_group(c, ke.group, reduced) : 0;
 		if (n && !proposal_select(reduced, n, &offered, &chosen)) {
 			conn = c;
 			break;

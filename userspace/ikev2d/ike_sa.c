@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include "cp.h"
 #include "exchange.h"
@@ -688,13 +689,25 @@ static int unprotect(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m,
 }
 
 /*
+ * What identifies a request in the reply cache: the SHA-256 of its datagram
+ * (of its first fragment). The message ID alone would let anyone who saw
+ * the IKE SPIs have the cached response, up to a certificate-sized IKE_AUTH
+ * one, sent to an address of their choice for a 28-byte header.
+ */
+static void request_digest(const uint8_t *buf, size_t len, uint8_t out[IKE_REQ_DIGEST_LEN])
+{
+	if (!EVP_Digest(buf, len, out, NULL, EVP_sha256(), NULL))
+		memset(out, 0, IKE_REQ_DIGEST_LEN);	/* matches no request's */
+}
+
+/*
  * An SKF datagram (RFC 7383 §2.6) for message mid, already accepted by
  * the message ID checks: authenticate and keep it. Returns 1 when the
  * message is complete, its inner chain parsed into m (pt holds it), 0 when
  * more fragments are needed or this one was dropped, or IKE_ERR_* from
  * parsing the reassembled chain.
  */
-static int take_fragment(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m,
+static int take_fragment(struct ike_sa *sa, const uint8_t *buf, size_t dlen, struct ike_msg *m,
 			 const struct ike_payload *skp, bool response, uint8_t *pt, size_t cap)
 {
 	const struct ike_sk *sk = sa->initiator ? &sa->sk_r : &sa->sk_i;
@@ -715,6 +728,8 @@ static int take_fragment(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *
 		return 0;
 	}
 	sa->last_recv_ms = sa->ctx->now_ms;
+	if (!response && f.num == 1)
+		request_digest(buf, dlen, sa->frag1_digest);
 	ret = ike_frag_add(st, &sa->ctx->frag_limits, mid, &f, skp->sk_first, pt, len,
 			   sa->ctx->now_ms);
 	if (ret < 0) {
@@ -731,6 +746,9 @@ static int take_fragment(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *
 		return 0;
 	sa_debug(sa, "message %u reassembled from %u fragments (%zu bytes)", mid, f.total, len);
 	ret = ike_payloads_parse(first, pt, len, m);
+	/* authenticated: the request the response will answer */
+	if ((!ret || ret == IKE_ERR_UNSUPPORTED_CRITICAL) && !response)
+		memcpy(sa->resp_req_digest, sa->frag1_digest, IKE_REQ_DIGEST_LEN);
 	return ret ? ret : 1;
 }
 
@@ -909,7 +927,7 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 			return;
 		}
 		if (skf && !ret) {
-			ret = take_fragment(sa, buf, &m, skf, true, pt, sizeof(pt));
+			ret = take_fragment(sa, buf, len, &m, skf, true, pt, sizeof(pt));
 			if (ret == 0)
 				return;
 			if (ret < 0) {
@@ -923,12 +941,19 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 		}
 	} else {
 		if (sa->resp_valid && m.hdr.msg_id == sa->resp_mid) {
+			uint8_t digest[IKE_REQ_DIGEST_LEN];
 			struct ike_skf f;
 
 			/* RFC 7383 §2.6.1: a retransmitted fragmented request is
 			 * answered once, on its first fragment */
 			if (skf && (ike_parse_skf(skf->body, &f) || f.num != 1))
 				return;
+			request_digest(buf, len, digest);
+			if (CRYPTO_memcmp(digest, sa->resp_req_digest, sizeof(digest))) {
+				sa_debug(sa, "request %u is not the one answered, dropped",
+					 m.hdr.msg_id);
+				return;
+			}
 			sa_debug(sa, "retransmitted request %u, resending the response",
 				 m.hdr.msg_id);
 			transmit_to(sa, &sa->resp, *local, *remote);
@@ -942,13 +967,15 @@ void ike_receive(struct ike_ctx *ctx, const uint8_t *buf, size_t len,
 		if (ret)	/* critical payload outside SK: nothing we can trust */
 			return;
 		if (skf) {
-			ret = take_fragment(sa, buf, &m, skf, false, pt, sizeof(pt));
+			ret = take_fragment(sa, buf, len, &m, skf, false, pt, sizeof(pt));
 			if (ret == 0)
 				return;
 			if (ret == 1)
 				ret = 0;
 		} else {
 			ret = unprotect(sa, buf, &m, pt, sizeof(pt));
+			if (!ret || ret == IKE_ERR_UNSUPPORTED_CRITICAL)	/* authenticated */
+				request_digest(buf, len, sa->resp_req_digest);
 		}
 		if (ret == IKE_ERR_UNSUPPORTED_CRITICAL) {
 			sa->last_recv_ms = ctx->now_ms;

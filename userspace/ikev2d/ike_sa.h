@@ -135,6 +135,8 @@ struct ike_ctx;
 struct ike_pool;
 
 /* One message as sent: a datagram, or its RFC 7383 fragments back to back. */
+#define IKE_REQ_DIGEST_LEN 32
+
 struct ike_packets {
 	uint8_t *buf;
 	size_t len;
@@ -198,10 +200,14 @@ struct ike_sa {
 	uint64_t req_next_ms;
 	uint32_t req_del_spis[IKE_MAX_CHILD_DEL];
 	size_t req_n_del;
-	/* the response to the peer's last request (reply cache) */
+	/* the response to the peer's last request (reply cache), and the
+	 * SHA-256 of that request (of its first fragment): only the same
+	 * message is a retransmission that gets the response again */
 	struct ike_packets resp;
 	bool resp_valid;
 	uint32_t resp_mid;
+	uint8_t resp_req_digest[IKE_REQ_DIGEST_LEN];
+	uint8_t frag1_digest[IKE_REQ_DIGEST_LEN];	/* of the request being reassembled */
 
 	unsigned int tasks;		/* enum ike_task */
 	uint32_t del_spis[IKE_MAX_CHILD_DEL];	/* our inbound SPIs to delete */

@@ -484,6 +484,66 @@ static void test_invalid_ke_unknown_group(void **state)
 	assert_null(live_sa(&B));	/* stateless */
 }
 
+/* An IKE_SA_INIT request from A's conn, its KE payload of group `group`. */
+static int init_request_with_ke(uint8_t *buf, size_t cap, uint16_t group)
+{
+	static const uint8_t ni[32] = { 7 }, pub[32] = { 9 };	/* x25519's base point */
+	struct ike_hdr h = { .version = 0x20, .exchange = IKE_SA_INIT,
+			     .flags = IKE_FLAG_INITIATOR };
+	struct ike_sa_payload sap = { .n = 1 };
+	struct ike_ke ke = { .group = group, .data = IKE_BUF(pub, sizeof(pub)) };
+	struct ike_wbuf w;
+
+	memset(h.spi_i, 0x5a, 8);
+	sap.prop[0] = A.cfg.conns[0].ike[0];
+	sap.prop[0].num = 1;
+	ike_wbuf_init(&w, buf, cap);
+	ike_put_hdr(&w, &h);
+	ike_put_sa(&w, &sap);
+	ike_put_ke(&w, &ke);
+	ike_put_nonce(&w, IKE_BUF(ni, sizeof(ni)));
+	return ike_wbuf_finish(&w);
+}
+
+/* A KE payload of group 0 (NONE) holding an x25519-sized value (hostile.sh
+ * found it taken for x25519, and echoed as group 0): INVALID_KE_PAYLOAD
+ * asking for x25519, no state; the same request with group 31 is answered. */
+static void test_invalid_ke_group_none(void **state)
+{
+	uint8_t buf[512];
+	struct ike_notify n;
+	struct ike_msg m;
+	struct ike_sa *b;
+	const struct ike_payload *p;
+	struct ike_ke ke;
+	int len;
+
+	setup_peers(&gcm);
+	len = init_request_with_ke(buf, sizeof(buf), 0);
+	assert_true(len > 0);
+	ike_receive(&B.ctx, buf, (size_t)len, &B.addr, &A.addr);
+	assert_null(live_sa(&B));
+	assert_int_equal(B.sent, 1);
+	assert_int_equal(ike_msg_parse(B.last, B.last_len, &m), 0);
+	assert_true(ike_msg_notify(&m, IKE_N_INVALID_KE_PAYLOAD, &n));
+	assert_int_equal(n.data.len, 2);
+	assert_int_equal(n.data.ptr[0] << 8 | n.data.ptr[1], IKE_KE_X25519);
+	assert_null(ike_msg_find(&m, IKE_PL_KE));
+
+	len = init_request_with_ke(buf, sizeof(buf), IKE_KE_X25519);
+	assert_true(len > 0);
+	ike_receive(&B.ctx, buf, (size_t)len, &B.addr, &A.addr);
+	b = live_sa(&B);
+	assert_non_null(b);
+	assert_int_equal(b->ke_group, IKE_KE_X25519);
+	assert_int_equal(ike_msg_parse(B.last, B.last_len, &m), 0);
+	p = ike_msg_find(&m, IKE_PL_KE);
+	assert_non_null(p);
+	assert_int_equal(ike_parse_ke(p->body, &ke), 0);
+	assert_int_equal(ke.group, IKE_KE_X25519);
+	q_head = q_tail = 0;	/* A sent nothing: no one to answer */
+}
+
 static void test_no_proposal(void **state)
 {
 	static const struct setup s = {
@@ -611,6 +671,59 @@ static void test_lost_auth_response(void **state)
 	/* a request with an old message ID gets nothing new; one ahead of the
 	 * window is dropped */
 	assert_int_equal(b->peer_mid, 2);
+}
+
+/*
+ * Only the request that was answered gets the cached response again: the
+ * same SPIs and message ID with other bytes (an on-path forger's, who has
+ * no keys) get nothing, so they cannot reflect the response anywhere.
+ */
+static void test_forged_retransmission(void **state)
+{
+	uint8_t req[IKE_MSG_MAX], hdr_only[64];
+	struct ike_hdr h = { .version = 0x20, .exchange = IKE_AUTH,
+			     .flags = IKE_FLAG_INITIATOR, .msg_id = 1 };
+	struct ike_sa *a, *b;
+	struct ike_wbuf w;
+	unsigned int sent;
+	struct pkt *k;
+	size_t len;
+	int hlen;
+
+	setup_peers(&gcm);
+	a = ike_initiate(&A.ctx, &A.cfg.conns[0], NULL, 0, NULL, 0);
+	k = &queue[q_head++ % 64];			/* INIT request to B */
+	ike_receive(&B.ctx, k->buf, k->len, &k->dst, &k->from);
+	k = &queue[q_head++ % 64];			/* its response to A */
+	ike_receive(&A.ctx, k->buf, k->len, &k->dst, &k->from);
+	k = &queue[q_head++ % 64];			/* A's IKE_AUTH request */
+	len = k->len;
+	memcpy(req, k->buf, len);
+	ike_receive(&B.ctx, k->buf, k->len, &k->dst, &k->from);
+	run();					/* its response to A */
+	b = live_sa(&B);
+	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(b->resp_mid, 1);
+	sent = B.sent;
+
+	req[len - 1] ^= 1;			/* its ICV changed */
+	ike_receive(&B.ctx, req, len, &B.addr, &A.addr);
+	assert_int_equal(B.sent, sent);
+	memcpy(h.spi_i, b->spi_i, 8);		/* the header alone */
+	memcpy(h.spi_r, b->spi_r, 8);
+	ike_wbuf_init(&w, hdr_only, sizeof(hdr_only));
+	ike_put_hdr(&w, &h);
+	hlen = ike_wbuf_finish(&w);
+	assert_int_equal(hlen, 28);
+	ike_receive(&B.ctx, hdr_only, (size_t)hlen, &B.addr, &A.addr);
+	assert_int_equal(B.sent, sent);
+
+	req[len - 1] ^= 1;			/* the real retransmission */
+	ike_receive(&B.ctx, req, len, &B.addr, &A.addr);
+	assert_int_equal(B.sent, sent + 1);
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	q_head = q_tail = 0;			/* A has nothing to answer */
 }
 
 static void test_window_drops_future_request(void **state)
@@ -1300,6 +1413,10 @@ static void test_frag_off(void **state)
 
 /* One SKF datagram from A's side of the SA, as A's keys make it (or with
  * a broken ICV), straight into B. */
+/* the last datagram inject_fragment() sent */
+static uint8_t frag_sent[1024];
+static size_t frag_sent_len;
+
 static void inject_fragment(struct ike_sa *a, uint32_t mid, uint16_t num, uint16_t total,
 			    const uint8_t *pt, size_t len, bool forge)
 {
@@ -1322,6 +1439,8 @@ static void inject_fragment(struct ike_sa *a, uint32_t mid, uint16_t num, uint16
 					buf + n - blen, blen), 0);
 	if (forge)
 		buf[n - 1] ^= 0x40;
+	memcpy(frag_sent, buf, (size_t)n);
+	frag_sent_len = (size_t)n;
 	ike_receive(&B.ctx, buf, (size_t)n, &B.addr, &A.addr);
 }
 
@@ -1335,8 +1454,10 @@ static void test_frag_hostile(void **state)
 		IKE_PL_NOTIFY, 0, 0, 8, 0, 0, 0x40, 0x00,
 		IKE_PL_NONE, 0, 0, 8, 0, 0, 0x40, 0x00,
 	};
+	uint8_t first[sizeof(frag_sent)];
 	struct ike_sa *a, *b;
 	unsigned int sent;
+	size_t first_len;
 	uint32_t mid;
 
 	setup_peers(&gcm);
@@ -1361,13 +1482,18 @@ static void test_frag_hostile(void **state)
 	/* now both, out of order: B answers request mid */
 	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
 	inject_fragment(a, mid, 1, 2, chain, 8, false);
+	memcpy(first, frag_sent, frag_sent_len);
+	first_len = frag_sent_len;
 	assert_false(b->frag_req.active);
 	assert_int_equal(B.sent, sent + 1);
 	assert_int_equal(b->peer_mid, mid + 1);
-	/* its first fragment again: the cached response again */
+	/* its first fragment again: the cached response again; the second,
+	 * or a first fragment with other bytes, get nothing */
 	inject_fragment(a, mid, 2, 2, chain + 8, 8, false);
 	assert_int_equal(B.sent, sent + 1);
-	inject_fragment(a, mid, 1, 2, chain, 8, false);
+	inject_fragment(a, mid, 1, 2, chain, 8, false);	/* encrypted anew */
+	assert_int_equal(B.sent, sent + 1);
+	ike_receive(&B.ctx, first, first_len, &B.addr, &A.addr);
 	assert_int_equal(B.sent, sent + 2);
 	assert_false(b->frag_req.active);
 	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
@@ -2473,9 +2599,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_transport_refused_is_tunnel, teardown),
 		cmocka_unit_test_teardown(test_invalid_ke, teardown),
 		cmocka_unit_test_teardown(test_invalid_ke_unknown_group, teardown),
+		cmocka_unit_test_teardown(test_invalid_ke_group_none, teardown),
 		cmocka_unit_test_teardown(test_no_proposal, teardown),
 		cmocka_unit_test_teardown(test_cookie, teardown),
 		cmocka_unit_test_teardown(test_retransmit_reply_cache, teardown),
+		cmocka_unit_test_teardown(test_forged_retransmission, teardown),
 		cmocka_unit_test_teardown(test_lost_auth_response, teardown),
 		cmocka_unit_test_teardown(test_window_drops_future_request, teardown),
 		cmocka_unit_test_teardown(test_delete_ike_from_initiator, teardown),
