@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "net.h"
+#include "privs.h"
 #include "template.h"
 #include "vip.h"
 
@@ -790,6 +791,22 @@ int daemon_run(const struct daemon_opts *o, struct config *cfg)
 	if (d->addrmon < 0)
 		log_warn("no address monitor (rtnetlink: %s): MOBIKE moves only on DPD",
 			 strerror(-d->addrmon));
+	if (!o->keep_privileges) {
+		char why[128];
+
+		/* every socket is open: from here on only CAP_NET_ADMIN is used */
+		if (privs_drop(why, sizeof(why))) {
+			log_err("cannot drop privileges: %s (--keep-privileges runs with them)",
+				why);
+			ret = -EPERM;
+			control_close(&d->ctl);
+			net_close(&d->net);
+			if (d->addrmon >= 0)
+				close(d->addrmon);
+			goto out_kernel;
+		}
+		log_debug("privileges dropped: CAP_NET_ADMIN only, no_new_privs");
+	}
 	ike_ctx_init(&d->ctx, &d->cfg, &ops);
 	d->ctx.now_ms = now_ms();
 	d->ctx.cookie_rotated_ms = d->ctx.now_ms;

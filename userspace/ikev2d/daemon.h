@@ -14,6 +14,7 @@ struct daemon_opts {
 	const char *conf_path;
 	const char *socket_path;
 	bool no_kernel;
+	bool keep_privileges;		/* do not drop capabilities (privs.h) */
 	uint16_t port, natt_port;
 	unsigned int retx_base_ms, retx_tries;
 	int cookie_threshold;		/* -1: default */

@@ -25,6 +25,7 @@ enum {
 	OPT_COOKIE_THRESHOLD,
 	OPT_PORT,
 	OPT_NATT_PORT,
+	OPT_KEEP_PRIVILEGES,
 };
 
 static void usage(FILE *f)
@@ -32,7 +33,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: ikev2d [-c FILE] [-F] [-d | -l LEVEL] [--no-kernel] [--socket PATH]\n"
 		"              [--retransmit-timeout MS] [--retransmit-tries N]\n"
-		"              [--cookie-threshold N] [--port N] [--natt-port N]\n"
+		"              [--cookie-threshold N] [--port N] [--natt-port N] [--keep-privileges]\n"
 		"       ikev2d [-c FILE] --check\n"
 		"       ikev2d -h | --help\n"
 		"       ikev2d -V | --version\n"
@@ -47,6 +48,8 @@ static void usage(FILE *f)
 		"      --retransmit-tries N     transmissions of a request before giving up (5)\n"
 		"      --cookie-threshold N     half-open IKE SAs before cookies are asked (10)\n"
 		"      --port N, --natt-port N  UDP ports (default 500 and 4500)\n"
+		"      --keep-privileges    keep every capability (by default all but\n"
+		"                           CAP_NET_ADMIN go once the sockets are open)\n"
 		"      --check              parse the configuration, report problems, exit\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n");
@@ -97,6 +100,7 @@ int main(int argc, char **argv)
 		{ "cookie-threshold", required_argument, NULL, OPT_COOKIE_THRESHOLD },
 		{ "port", required_argument, NULL, OPT_PORT },
 		{ "natt-port", required_argument, NULL, OPT_NATT_PORT },
+		{ "keep-privileges", no_argument, NULL, OPT_KEEP_PRIVILEGES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -136,6 +140,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_KERNEL:
 			o.no_kernel = true;
+			break;
+		case OPT_KEEP_PRIVILEGES:
+			o.keep_privileges = true;
 			break;
 		case OPT_SOCKET:
 			o.socket_path = optarg;
