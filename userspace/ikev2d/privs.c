@@ -12,7 +12,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
-#include "log.h"
 #include "privs.h"
 
 #define KEEP CAP_NET_ADMIN
@@ -38,8 +37,11 @@ static int caps_set(struct __user_cap_data_struct d[2])
  */
 static int drop_bounding(bool may)
 {
-	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
-		if (cap == KEEP || !prctl(PR_CAPBSET_READ, cap, 0, 0, 0))
+	int in;
+
+	/* PR_CAPBSET_READ: 1 or 0, and EINVAL past the kernel's last one */
+	for (int cap = 0; (in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++) {
+		if (cap == KEEP || !in)
 			continue;
 		if (!may)
 			return 0;
