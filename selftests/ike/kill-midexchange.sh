@@ -30,13 +30,6 @@ A=$top/a
 rw_alice "$A" "dpd 5"
 templates=$(n r ipsecctl -j policy list | jq -s length)
 
-start_gw() { ikev2d_start r "$G"; gw_pid=$_ikev2d_pid; }
-# start_alice [ARGS]: her ikev2d (case 2: giving up on a silent gateway
-# after 0.5 + 1 + 2 s)
-start_alice() {
-	ikev2d_start a "$A" "$@"
-	alice_pid=$_ikev2d_pid
-}
 kill9() { kill -9 "$1"; wait "$1" 2>/dev/null || true; }
 # hold NS: NS drops IKE_AUTH messages it receives (UDP 500, and 4500 with
 # the non-ESP marker); release NS: no more
@@ -55,10 +48,8 @@ hold() {
 }
 release() { n "$1" nft delete table inet hold; }
 held() { n "$1" nft list table inet hold | grep -q 'counter packets [1-9]'; }
-lists() { n "$1" ipsecctl -S "$2/ikev2d.sock" ike list; }
-gw_established() { lists r "$G" | grep -q '^ike rw.* ESTABLISHED'; }
-alice_connecting() { lists a "$A" | grep -q '^ike vpn.* CONNECTING'; }
-alice_up() { lists a "$A" | grep -q '^child vpn.* INSTALLED'; }
+gw_established() { rw_list r "$G" | grep -q '^ike rw.* ESTABLISHED'; }
+alice_connecting() { rw_list a "$A" | grep -q '^ike vpn.* CONNECTING'; }
 sad_count() { n "$1" ipsecctl -j sa list | jq -s length; }
 vip() { n a ip -4 -o addr show dev lo | sed -n 's/.* inet \(10\.99\.0\.[0-9]*\)\/32 .*/\1/p'; }
 # matching: alice's outbound SPI is the gateway's inbound one and back
@@ -82,8 +73,8 @@ settled() {
 }
 
 log "=== 1: alice killed while waiting for the IKE_AUTH answer"
-start_gw
-start_alice
+rw_start_gw
+rw_start_alice
 hold a
 check "alice: up" q n a ipsecctl -S "$A/ikev2d.sock" ike up vpn
 check "1: the gateway established the IKE SA" within 30 gw_established
@@ -93,9 +84,9 @@ check "1: her IKE_AUTH answer was held back" held a
 kill9 "$alice_pid"
 check_eq "1: alice's kernel has nothing of hers" 0 "$(sad_count a)"
 release a
-start_alice
+rw_start_alice
 check "1: alice: up again" q n a ipsecctl -S "$A/ikev2d.sock" ike up vpn
-check "1: she is up" within 60 alice_up
+check "1: she is up" within 60 rw_alice_up
 check "1: the gateway dropped the stale IKE SA (INITIAL_CONTACT)" \
 	within 10 grep -q "the peer restarted (INITIAL_CONTACT)" "$G/ikev2d.log"
 settled 1
@@ -104,25 +95,26 @@ log "=== 2: the gateway killed between IKE_SA_INIT and IKE_AUTH"
 ike_stop
 check_eq "2: nothing left on the gateway" 0 "$(sad_count r)"
 check_eq "2: its templates stay" "$templates" "$(n r ipsecctl -j policy list | jq -s length)"
-start_gw
-start_alice --retransmit-timeout 500 --retransmit-tries 3
+rw_start_gw
+# she gives up on a silent gateway after 0.5 + 1 + 2 s
+rw_start_alice --retransmit-timeout 500 --retransmit-tries 3
 hold r
 check "alice: up" q n a ipsecctl -S "$A/ikev2d.sock" ike up vpn
 check "2: alice sent her IKE_AUTH" within 30 alice_connecting
-half_open() { lists r "$G" | grep -q '^ike rw.* CONNECTING'; }
+half_open() { rw_list r "$G" | grep -q '^ike rw.* CONNECTING'; }
 check "2: the gateway holds her half-open IKE SA" within 10 half_open
 check "2: her IKE_AUTH was held back" held r
 kill9 "$gw_pid"
 release r
-start_gw
-gave_up() { ! lists a "$A" | grep -q '^ike '; }
+rw_start_gw
+gave_up() { ! rw_list a "$A" | grep -q '^ike '; }
 check "2: alice's IKE_AUTH goes unanswered: she gives up" within 30 gave_up
 check "2: and says why" grep -q "peer did not respond" "$A/ikev2d.log"
 check_eq "2: she left nothing in her kernel" 0 "$(sad_count a)"
 check_eq "2: the new gateway has nothing of hers" 0 "$(sad_count r)"
 check_eq "2: nor an IKE SA" 0 "$(rw_ike_sas r "$G")"
 check "alice: up again" q n a ipsecctl -S "$A/ikev2d.sock" ike up vpn
-check "2: she is up" within 60 alice_up
+check "2: she is up" within 60 rw_alice_up
 settled 2
 ike_stop
 check_eq "the gateway left no SA behind" 0 "$(gw_sas)"

@@ -37,15 +37,13 @@ rw_stream "$top"
 ikev2d_start r "$G"
 ikev2d_start a "$A"
 
-lists() { n "$1" ipsecctl -S "$2/ikev2d.sock" ike list; }
-up_on() { lists a "$A" | grep -q "^ike vpn.* ESTABLISHED.* mobike"; }
-has_child() { lists a "$A" | grep -q "^child vpn.* INSTALLED"; }
+up_on() { rw_list a "$A" | grep -q "^ike vpn.* ESTABLISHED.* mobike"; }
 has_vip() { n a ip -4 -o addr show dev lo | grep -q 'inet 10\.99\.0\.1/32'; }
 logged() { grep -q "$2" "$1/ikev2d.log"; }
 
 check "client: up" q n a ipsecctl -S "$A/ikev2d.sock" ike up vpn
 wait_for 60 up_on
-wait_for 30 has_child
+wait_for 30 rw_alice_up
 wait_for 10 has_vip
 check "client: MOBIKE negotiated" logged "$A" "MOBIKE negotiated"
 check "gateway: MOBIKE negotiated" logged "$G" "MOBIKE negotiated"

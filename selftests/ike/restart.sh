@@ -31,13 +31,8 @@ A=$top/a
 rw_alice "$A" "dpd 2"
 templates=$(n r ipsecctl -j policy list | jq -s length)
 
-start_gw() { ikev2d_start r "$G"; gw_pid=$_ikev2d_pid; }
 # alice gives up on a silent gateway after 0.5 + 1 + 2 + 4 s
-start_alice() {
-	ikev2d_start a "$A" --retransmit-timeout 500 --retransmit-tries 4
-	alice_pid=$_ikev2d_pid
-}
-child_up() { n a ipsecctl -S "$A/ikev2d.sock" ike list | grep -q '^child vpn.* INSTALLED'; }
+start_alice() { rw_start_alice --retransmit-timeout 500 --retransmit-tries 4; }
 vip() { n a ip -4 -o addr show dev lo | sed -n 's/.*inet \(10\.99\.[0-9.]*\)\/32.*/\1/p'; }
 has_vip() { [ -n "$(vip)" ]; }
 sa_count() { n "$1" ipsecctl -j sa list | jq -s length; }
@@ -48,13 +43,13 @@ killed() { kill -KILL "$1"; wait "$1" 2>/dev/null || true; }
 # connect: alice up, with an address, a ping and a fetch through the tunnel
 connect() {
 	check "$1: alice: up" q n a ipsecctl -S "$A/ikev2d.sock" ike up vpn
-	check "$1: alice: Child SA installed" within 60 child_up
+	check "$1: alice: Child SA installed" within 60 rw_alice_up
 	check "$1: alice: her address" within 10 has_vip
 	check "$1: ping through the tunnel" within 30 ping_ok a 10.2.0.2
 	check_eq "$1: a 256 KiB fetch arrives intact" "$want" "$(rw_fetch a)"
 }
 
-start_gw
+rw_start_gw
 start_alice
 connect 0
 first_vip=$(vip)
@@ -94,7 +89,7 @@ check_eq "2: gateway: its per-client policies went, the templates stayed" \
 check_eq "2: and none of them is owned" 0 "$(owned_policies r)"
 wait $pinger 2>/dev/null || true
 check_fail "2: alice's packets are dropped, not forwarded in clear" ping_ok a 10.2.0.2
-start_gw
+rw_start_gw
 alice_gave_up() { grep -qE "IKE SA deleted \((peer is dead|peer did not respond)\)" "$A/ikev2d.log"; }
 check "2: alice: dead peer detection gave up on the old IKE SA" within 60 alice_gave_up
 check "2: alice: her SAs went with it" within 10 sh -c "[ \$(ip netns exec a ipsecctl -j sa list | jq -s length) = 0 ]"

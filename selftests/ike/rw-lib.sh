@@ -39,7 +39,11 @@
 #   gw_sas                 how many SAs the gateway's SAD holds
 #   rw_sas NS              NS's SAD as sorted "DIR SPI SRC DST" lines
 #   rw_spis NS             its "DIR SPI" pairs; rw_outer NS DIR: "SRC DST" of DIR
-#   rw_ike_sas NS DIR      how many IKE SAs the ikev2d of DIR/ikev2d.sock lists
+#   rw_list NS DIR         "ike list" of the ikev2d of DIR/ikev2d.sock in NS
+#   rw_ike_sas NS DIR      how many IKE SAs it lists
+#   rw_start_gw            the gateway's ikev2d ($G); its pid in $gw_pid
+#   rw_start_alice [ARGS]  alice's ($A) with ikev2d ARGS; its pid in $alice_pid
+#   rw_alice_up            alice's Child SA is installed
 
 command -v ikev2d >/dev/null || skip "ikev2d is not installed"
 command -v socat >/dev/null || skip "socat is not installed"
@@ -270,4 +274,8 @@ gw_sas() { n r ipsecctl -j sa list | jq -s length; }
 rw_sas() { n "$1" ipsecctl -j sa list | jq -r '"\(.dir) \(.spi_hex) \(.src) \(.dst)"' | sort; }
 rw_spis() { rw_sas "$1" | cut -d' ' -f1,2; }
 rw_outer() { rw_sas "$1" | grep "^$2 " | cut -d' ' -f3,4; }
-rw_ike_sas() { n "$1" ipsecctl -S "$2/ikev2d.sock" ike list | grep -c '^ike ' || true; }
+rw_list() { n "$1" ipsecctl -S "$2/ikev2d.sock" ike list; }
+rw_ike_sas() { rw_list "$1" "$2" | grep -c '^ike ' || true; }
+rw_start_gw() { ikev2d_start r "$G"; gw_pid=$_ikev2d_pid; }
+rw_start_alice() { ikev2d_start a "$A" "$@"; alice_pid=$_ikev2d_pid; }
+rw_alice_up() { rw_list a "$A" | grep -q '^child vpn.* INSTALLED'; }

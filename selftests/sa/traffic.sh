@@ -114,19 +114,26 @@ check "ping through the new SAs" ping_ok a $B
 # --- ESP in UDP (RFC 3948) against XFRM -------------------------------------
 flush_all
 # XFRM takes ESP in UDP only from a socket with UDP_ENCAP set (an IKE
-# daemon's): a small Python one holds it on b's port 4500. The outer
-# datagram meets b's inbound policy before the socket: an IKE daemon sets a
-# bypass socket policy, a global "allow" (before the tunnel's) does it here.
+# daemon's): a small Python one holds it on b's port 4500 (xfrm_encap_sock
+# 4|6, for two minutes; its pid in $xsock). The outer datagram meets b's
+# inbound policy before the socket: an IKE daemon sets a bypass socket
+# policy, a global "allow" (before the tunnel's) does it here.
 # (ip netns exec, not n: $! must be Python itself, to be stopped below.)
-ip netns exec b python3 -c '
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+xfrm_encap_sock() {
+	ip netns exec b python3 -c '
+import socket, sys, time
+v6 = sys.argv[1] == "6"
+s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM)
+if v6:
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
 s.setsockopt(socket.IPPROTO_UDP, 100, 2)	# UDP_ENCAP, UDP_ENCAP_ESPINUDP
-s.bind(("0.0.0.0", 4500))
-time.sleep(120)' &
-xsock=$!
-_bg+=($xsock)
-_listening b u 4500 4
+s.bind(("::" if v6 else "0.0.0.0", 4500))
+time.sleep(120)' "$1" &
+	xsock=$!
+	_bg+=($xsock)
+	_listening b u 4500 "$1"
+}
+xfrm_encap_sock 4
 n b ip xfrm policy add dir in proto udp sport 4500 dport 4500 priority 10 action allow
 check "XFRM on b with encap espinudp 4500 4500" xfrm_b encap espinudp 4500 4500 0.0.0.0
 natt_a() {
@@ -156,14 +163,7 @@ flush_all
 # b's XFRM socket again (the one above may have timed out under load)
 kill $xsock 2>/dev/null || true
 wait $xsock 2>/dev/null || true
-ip netns exec b python3 -c '
-import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.IPPROTO_UDP, 100, 2)	# UDP_ENCAP, UDP_ENCAP_ESPINUDP
-s.bind(("0.0.0.0", 4500))
-time.sleep(120)' &
-_bg+=($!)
-_listening b u 4500 4
+xfrm_encap_sock 4
 n a python3 -c '
 import select, socket, sys, time
 s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -225,15 +225,7 @@ flush_all
 A6=fd00::1 B6=fd00::2
 n a ip -6 neigh replace $B6 lladdr "$(n b cat /sys/class/net/eth-a/address)" dev eth-b nud permanent
 n b ip -6 neigh replace $A6 lladdr "$(n a cat /sys/class/net/eth-b/address)" dev eth-a nud permanent
-ip netns exec b python3 -c '
-import socket, time
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-s.setsockopt(socket.IPPROTO_UDP, 100, 2)	# UDP_ENCAP, UDP_ENCAP_ESPINUDP
-s.bind(("::", 4500))
-time.sleep(120)' &
-_bg+=($!)
-_listening b u 4500 6
+xfrm_encap_sock 6
 xfrm_b6() {
 	n b ip xfrm state add src $A6 dst $B6 proto esp spi 0x600 reqid 6 mode tunnel \
 		replay-window 64 aead "$GCM" $KO 128 encap espinudp 4500 4500 :: &&
