@@ -19,11 +19,22 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/addrconf.h>
+#include <net/gro_cells.h>
 #include <net/if_inet6.h>
 #include <net/netfilter/nf_conntrack.h>
 
 #include "main.h"
 #include "device.h"
+
+/*
+ * Decapsulated packets enter the stack through per-CPU GRO cells (a NAPI
+ * context each, as IP tunnels and XFRM's tunnel input do): the segments of
+ * a TCP stream are merged again before routing, forwarding and delivery,
+ * which then run once per merged packet instead of once per segment.
+ */
+struct nfsec_dev {
+	struct gro_cells gro_cells;
+};
 
 /*
  * Nothing is meant to be routed out through nfsec0 (policies, not routes,
@@ -38,12 +49,26 @@ static netdev_tx_t nfsec_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 
 static int nfsec_dev_init(struct net_device *dev)
 {
+	struct nfsec_dev *nd = netdev_priv(dev);
+	int err;
+
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	return dev->tstats ? 0 : -ENOMEM;
+	if (!dev->tstats)
+		return -ENOMEM;
+	err = gro_cells_init(&nd->gro_cells, dev);
+	if (err) {
+		free_percpu(dev->tstats);
+		dev->tstats = NULL;
+	}
+	return err;
 }
 
+/* Under RTNL, once the device is down: also drops what the cells hold. */
 static void nfsec_dev_uninit(struct net_device *dev)
 {
+	struct nfsec_dev *nd = netdev_priv(dev);
+
+	gro_cells_destroy(&nd->gro_cells);
 	free_percpu(dev->tstats);
 }
 
@@ -93,7 +118,8 @@ int nfsec_dev_create(struct nfsec_net *nn)
 	struct net_device *dev;
 	int err;
 
-	dev = alloc_netdev(0, "nfsec%d", NET_NAME_ENUM, nfsec_dev_setup);
+	dev = alloc_netdev(sizeof(struct nfsec_dev), "nfsec%d", NET_NAME_ENUM,
+			   nfsec_dev_setup);
 	if (!dev)
 		return -ENOMEM;
 	dev_net_set(dev, nn->net);
@@ -105,7 +131,7 @@ int nfsec_dev_create(struct nfsec_net *nn)
 		return err;
 	}
 	nfsec_dev_quiet_ipv6(dev);
-	/* Up: the backlog drops packets for a device that is down. */
+	/* Up: the GRO cells and the backlog drop packets for one down. */
 	err = dev_open(dev, NULL);
 	rtnl_unlock();
 	if (err)
@@ -118,15 +144,33 @@ void nfsec_dev_destroy(struct nfsec_net *nn)
 {
 	if (!nn->dev)
 		return;
-	/* Also flushes the backlogs of packets re-injected on it. */
+	/* Also flushes its GRO cells and the backlogs of packets on it. */
 	unregister_netdev(nn->dev);
 	nn->dev = NULL;
 }
 
 /*
+ * Into this CPU's GRO cell. It is a per-CPU queue without a lock, so BHs
+ * must be off: they are in the hooks, and crypto drivers complete with them
+ * off, but a driver completing in hard interrupt context gets the backlog.
+ */
+static int nfsec_dev_rx_cell(struct net_device *dev, struct sk_buff *skb)
+{
+	struct nfsec_dev *nd = netdev_priv(dev);
+	int ret;
+
+	if (in_hardirq() || irqs_disabled())
+		return netif_rx(skb);
+	local_bh_disable();
+	ret = gro_cells_receive(&nd->gro_cells, skb);
+	local_bh_enable();
+	return ret;
+}
+
+/*
  * Hand a decapsulated, checked packet (data at its IP header, skb->protocol
  * set) to the stack as if it arrived on nfsec0. Any context; consumes @skb.
- * Returns false if the backlog dropped it.
+ * Returns false if it was dropped (a full queue).
  */
 bool nfsec_dev_rx(struct nfsec_net *nn, struct sk_buff *skb)
 {
@@ -144,10 +188,9 @@ bool nfsec_dev_rx(struct nfsec_net *nn, struct sk_buff *skb)
 	skb_reset_network_header(skb);
 	skb->mac_len = 0;
 	skb_clear_hash(skb);
-	if (netif_rx(skb) != NET_RX_SUCCESS) {
-		DEV_STATS_INC(dev, rx_dropped);
+	/* A drop there is counted in the device's rx_dropped. */
+	if (nfsec_dev_rx_cell(dev, skb) != NET_RX_SUCCESS)
 		return false;
-	}
 	dev_sw_netstats_rx_add(dev, len);
 	return true;
 }

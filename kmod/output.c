@@ -47,6 +47,7 @@
 #include "ah.h"
 #include "esp.h"
 #include "pmtu.h"
+#include "route.h"
 #include "sad.h"
 
 /* --- the namespace's sending sockets -------------------------------------- */
@@ -171,50 +172,25 @@ static void nfsec_output_one(struct nfsec_net *nn, struct nfsec_sa *sa,
 /* --- route and MTU ------------------------------------------------------ */
 
 /*
- * The route of the outer packet: in tunnel mode to the SA's peer, in
- * transport mode the packet's own (its destination is the peer). With a
- * reference, or an ERR_PTR.
+ * The route of the outer packet: in tunnel mode to the SA's peer (route.c
+ * caches it), in transport mode the packet's own (its destination is the
+ * peer). With a reference, or an ERR_PTR.
  */
 static struct dst_entry *nfsec_output_route(struct nfsec_net *nn,
 					    struct nfsec_sa *sa,
 					    struct sk_buff *skb)
 {
-	const struct nfsec_sa_path *path;
+	struct nfsec_sa_path *path;
 	struct dst_entry *dst;
-	u8 proto;
 
 	if (sa->mode == NFSEC_MODE_TRANSPORT)
 		return dst_clone(skb_dst(skb));
 
 	rcu_read_lock();
 	path = rcu_dereference(sa->path);
-	proto = path->encap_dport ? IPPROTO_UDP : sa->proto;
-	if (path->family == AF_INET) {
-		struct flowi4 fl4 = {
-			.daddr = path->daddr.a4,
-			.saddr = path->saddr.a4,
-			.flowi4_proto = proto,
-			.flowi4_mark = skb->mark,
-		};
-		struct rtable *rt = ip_route_output_key(nn->net, &fl4);
-
-		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
-	} else {
-		struct flowi6 fl6 = {
-			.daddr = path->daddr.a6,
-			.saddr = path->saddr.a6,
-			.flowi6_proto = proto,
-			.flowi6_mark = skb->mark,
-		};
-
-		dst = ip6_route_output(nn->net, NULL, &fl6);
-		if (dst->error) {
-			int err = dst->error;
-
-			dst_release(dst);
-			dst = ERR_PTR(err);
-		}
-	}
+	dst = nfsec_route_outer(nn->net, path,
+				path->encap_dport ? IPPROTO_UDP : sa->proto,
+				skb->mark);
 	rcu_read_unlock();
 	return dst;
 }

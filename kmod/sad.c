@@ -154,10 +154,31 @@ void nfsec_tuple_to_sa_sel(const struct nfsec_tuple *t, struct nfsec_sa_sel *s)
 }
 
 /*
+ * A transport-mode SA protects packets between its own two addresses only:
+ * its peer is the packet's destination, and no outer header says otherwise.
+ * (Without this, an SA whose selectors are "any", as manual keying often
+ * leaves them, would carry another peer's packets under its SPI and keys.)
+ * Under RCU.
+ */
+static bool nfsec_sa_transport_fits(const struct nfsec_sa *sa,
+				    const struct nfsec_sa_sel *pkt)
+{
+	const struct nfsec_sa_path *path;
+
+	if (sa->mode != NFSEC_MODE_TRANSPORT)
+		return true;
+	path = rcu_dereference(sa->path);
+	return path->family == pkt->family &&
+	       nfsec_addr_eq(pkt->family, &path->saddr, &pkt->saddr_lo) &&
+	       nfsec_addr_eq(pkt->family, &path->daddr, &pkt->daddr_lo);
+}
+
+/*
  * The outbound SA for a packet that a PROTECT policy with @reqid matched:
  * the newest live outbound SA with this reqid whose selectors cover the
- * packet's (PFP: one SA per populated selector). One hash chain is walked,
- * never the whole SAD. With a reference.
+ * packet's (PFP: one SA per populated selector) and, in transport mode,
+ * whose addresses are the packet's. One hash chain is walked, never the
+ * whole SAD. With a reference.
  */
 struct nfsec_sa *nfsec_sad_find_out(struct nfsec_sad *sad, u32 reqid,
 				    const struct nfsec_sa_sel *pkt)
@@ -166,8 +187,9 @@ struct nfsec_sa *nfsec_sad_find_out(struct nfsec_sad *sad, u32 reqid,
 
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(sa, nfsec_sad_out_bucket(sad, reqid), onode) {
-		if (sa->reqid != reqid ||
-		    nfsec_sa_dead(sa) || !nfsec_sel_covers(&sa->sel, pkt))
+		if (sa->reqid != reqid || nfsec_sa_dead(sa) ||
+		    !nfsec_sel_covers(&sa->sel, pkt) ||
+		    !nfsec_sa_transport_fits(sa, pkt))
 			continue;
 		if (nfsec_sa_get(sa)) {
 			found = sa;
@@ -178,6 +200,31 @@ struct nfsec_sa *nfsec_sad_find_out(struct nfsec_sad *sad, u32 reqid,
 	return found;
 }
 NFSEC_EXPORT_FOR_KUNIT(nfsec_sad_find_out);
+
+/* --- paths ------------------------------------------------------------- */
+
+/* A copy of @path that an SA can publish: its route cache starts empty. */
+static struct nfsec_sa_path *nfsec_sa_path_dup(const struct nfsec_sa_path *path)
+{
+	struct nfsec_sa_path *p = kmemdup(path, sizeof(*path), GFP_KERNEL);
+
+	if (p)
+		nfsec_route_cache_init(&p->route);
+	return p;
+}
+
+static void nfsec_sa_path_free(struct nfsec_sa_path *p)
+{
+	if (!p)
+		return;
+	nfsec_route_cache_release(&p->route);
+	kfree(p);
+}
+
+static void nfsec_sa_path_free_rcu(struct rcu_head *head)
+{
+	nfsec_sa_path_free(container_of(head, struct nfsec_sa_path, rcu));
+}
 
 /* --- freeing ------------------------------------------------------------ */
 
@@ -192,7 +239,7 @@ static void nfsec_sa_free_work(struct work_struct *work)
 	crypto_free_shash(sa->shash);
 	if (sa->replay)
 		nfsec_replay_free(sa->replay);
-	kfree(rcu_dereference_protected(sa->path, 1));
+	nfsec_sa_path_free(rcu_dereference_protected(sa->path, 1));
 	free_percpu(sa->pcpu);
 	kfree_sensitive(sa->cfg);
 	kfree_sensitive(sa);
@@ -430,10 +477,10 @@ static struct nfsec_sa *nfsec_sa_alloc(struct nfsec_sad *sad,
 	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
 	if (!sa)
 		return ERR_PTR(-ENOMEM);
-	p = kmemdup(path, sizeof(*path), GFP_KERNEL);
+	p = nfsec_sa_path_dup(path);
 	sa->pcpu = alloc_percpu(struct nfsec_sa_pcpu);
 	if (!p || !sa->pcpu) {
-		kfree(p);
+		nfsec_sa_path_free(p);
 		free_percpu(sa->pcpu);
 		kfree(sa);
 		return ERR_PTR(-ENOMEM);
@@ -452,6 +499,45 @@ static struct nfsec_sa *nfsec_sa_alloc(struct nfsec_sad *sad,
 	sa->sad = sad;
 	atomic_inc(&sad->live);
 	return sa;
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * Test kernels only (those with KUnit, like the debug kernel): put every ESP
+ * SA's AEAD behind cryptd, so that each packet completes later from cryptd's
+ * workqueue and the -EINPROGRESS and -EBUSY (backlog) paths carry real
+ * traffic. SAs added after the change use it.
+ */
+static bool test_async_crypto;
+module_param(test_async_crypto, bool, 0644);
+MODULE_PARM_DESC(test_async_crypto,
+		 "tests only: run ESP transforms through cryptd (asynchronous)");
+#else
+static const bool test_async_crypto;
+#endif
+
+static struct crypto_aead *nfsec_sa_alloc_aead(const char *name)
+{
+	char wrapped[CRYPTO_MAX_ALG_NAME];
+	struct crypto_aead *sync;
+	int n;
+
+	if (!READ_ONCE(test_async_crypto))
+		return crypto_alloc_aead(name, 0, 0);
+	/*
+	 * cryptd wraps a synchronous implementation and registers its
+	 * instance under that one's algorithm name: only the driver name,
+	 * "cryptd(DRIVER)", finds it.
+	 */
+	sync = crypto_alloc_aead(name, 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(sync))
+		return sync;
+	n = snprintf(wrapped, sizeof(wrapped), "cryptd(%s)",
+		     crypto_tfm_alg_driver_name(crypto_aead_tfm(sync)));
+	crypto_free_aead(sync);
+	if (n >= sizeof(wrapped))
+		return ERR_PTR(-ENAMETOOLONG);
+	return crypto_alloc_aead(wrapped, 0, 0);
 }
 
 /* The AEAD of an ESP SA, named as esp4.c's esp_init_aead/authenc name it. */
@@ -486,7 +572,7 @@ static int nfsec_sa_init_aead(struct nfsec_sa *sa,
 	}
 	if (n >= sizeof(name))
 		return -ENAMETOOLONG;
-	sa->aead = crypto_alloc_aead(name, 0, 0);
+	sa->aead = nfsec_sa_alloc_aead(name);
 	if (IS_ERR(sa->aead)) {
 		err = PTR_ERR(sa->aead);
 		sa->aead = NULL;
@@ -752,7 +838,7 @@ int nfsec_sad_update_path(struct nfsec_sad *sad, __be32 spi, u16 family,
 
 	if (path->family != AF_INET && path->family != AF_INET6)
 		return -EAFNOSUPPORT;
-	new = kmemdup(path, sizeof(*path), GFP_KERNEL);
+	new = nfsec_sa_path_dup(path);
 	if (!new)
 		return -ENOMEM;
 	mutex_lock(&sad->lock);
@@ -768,14 +854,15 @@ int nfsec_sad_update_path(struct nfsec_sad *sad, __be32 spi, u16 family,
 	}
 	old = rcu_dereference_protected(sa->path, lockdep_is_held(&sad->lock));
 	rcu_assign_pointer(sa->path, new);
-	kfree_rcu(old, rcu);
+	/* The old path's cached route goes with it, after the readers. */
+	call_rcu(&old->rcu, nfsec_sa_path_free_rcu);
 	new = NULL;
 	/* What ICMP reported was about the old path. */
 	WRITE_ONCE(sa->pmtu, 0);
 	sad->generation++;
 unlock:
 	mutex_unlock(&sad->lock);
-	kfree(new);
+	nfsec_sa_path_free(new);
 	return err;
 }
 NFSEC_EXPORT_FOR_KUNIT(nfsec_sad_update_path);

@@ -15,6 +15,7 @@
 #include <net/ipv6.h>
 
 #include "replay.h"
+#include "route.h"
 
 #define NFSEC_SAD_HBITS		10
 
@@ -43,7 +44,8 @@ struct nfsec_sa_lifetime {
 
 /*
  * The path of an SA: what MOBIKE (RFC 4555) may change on a live SA. The
- * packet path reads it under RCU; an update publishes a new copy.
+ * packet path reads it under RCU; an update publishes a new copy, with a
+ * route cache of its own (route.c; unused in the copy a request fills).
  */
 struct nfsec_sa_path {
 	union nfsec_addr saddr;
@@ -51,6 +53,7 @@ struct nfsec_sa_path {
 	u16 family;
 	__be16 encap_sport;	/* ESP in UDP (RFC 3948) when dport != 0 */
 	__be16 encap_dport;
+	struct nfsec_route_cache route;	/* tunnel mode, outbound */
 	struct rcu_head rcu;
 };
 

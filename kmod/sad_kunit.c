@@ -531,6 +531,39 @@ static void sad_find_out_pfp(struct kunit *test)
 	nfsec_sad_destroy(sad);
 }
 
+/*
+ * A transport-mode SA is used only between its own addresses, whatever its
+ * selectors: here none, and a second pair of addresses under the same reqid.
+ */
+static void sad_find_out_transport(struct kunit *test)
+{
+	struct nfsec_sad *sad = nfsec_sad_create(&init_net, NULL, NULL);
+	struct nfsec_sa_sel pkt = { .family = AF_INET };
+	struct nfsec_sa_cfg *cfg;
+	struct nfsec_sa *a, *found;
+
+	KUNIT_ASSERT_NOT_NULL(test, sad);
+	cfg = test_cfg(test, 0x7100, NFSEC_DIR_OUT, dst1.a4);
+	cfg->mode = NFSEC_MODE_TRANSPORT;
+	cfg->reqid = 5;
+	a = add_sa(test, sad, cfg);
+	one_addr(&pkt.saddr_lo, &pkt.saddr_hi, cfg->path.saddr.a4);
+	one_addr(&pkt.daddr_lo, &pkt.daddr_hi, dst1.a4);
+	found = nfsec_sad_find_out(sad, 5, &pkt);
+	KUNIT_EXPECT_PTR_EQ(test, found, a);
+	nfsec_sa_put(found);
+	/* Another destination, another source, another family: not this SA. */
+	one_addr(&pkt.daddr_lo, &pkt.daddr_hi, htonl(0x01020304));
+	KUNIT_EXPECT_NULL(test, nfsec_sad_find_out(sad, 5, &pkt));
+	one_addr(&pkt.daddr_lo, &pkt.daddr_hi, dst1.a4);
+	one_addr(&pkt.saddr_lo, &pkt.saddr_hi, htonl(0x0a000009));
+	KUNIT_EXPECT_NULL(test, nfsec_sad_find_out(sad, 5, &pkt));
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.family = AF_INET6;
+	KUNIT_EXPECT_NULL(test, nfsec_sad_find_out(sad, 5, &pkt));
+	nfsec_sad_destroy(sad);
+}
+
 static struct kunit_case nfsec_sad_cases[] = {
 	KUNIT_CASE(sad_add_lookup_del),
 	KUNIT_CASE(sad_bad_config),
@@ -543,6 +576,7 @@ static struct kunit_case nfsec_sad_cases[] = {
 	KUNIT_CASE(sad_lifetime_seconds),
 	KUNIT_CASE(sad_selectors),
 	KUNIT_CASE(sad_find_out_pfp),
+	KUNIT_CASE(sad_find_out_transport),
 	{}
 };
 

@@ -11,6 +11,10 @@
 # sides, nfsec on both sides; and per algorithm: iperf3 TCP throughput a -> b
 # and UDP packets/s with small datagrams. Prints a table with the ratio
 # nfsec/XFRM. Numbers from a TCG VM are only comparable with each other.
+# A second table takes nfsec's TCP number apart: again with GRO off on b's
+# nfsec0 (the decrypted segments then enter the stack one by one), and
+# again with a's inner packets marked (nfsec then looks up the outer route
+# per packet instead of using the SA's cached one: route.c).
 # A benchmark, not a test: make check skips it unless NFSEC_BENCH=1.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../sa/interop.bash"
@@ -56,6 +60,13 @@ nfsec_side() { # NS SELF PEER ALG
 	n $ns ipsecctl policy add dir in src $p dst $s action protect ipsec esp mode tunnel tunnel $p $s reqid 1 >/dev/null
 }
 
+tcp_only() {
+	n b iperf3 -s -1 -D -p 5203 >/dev/null
+	sleep 0.5
+	n a iperf3 -c $B -p 5203 -t "$secs" -J 2>/dev/null |
+		jq '.end.sum_received.bits_per_second / 1e6' | xargs printf '%.0f\n'
+}
+
 # Mbit/s of one TCP stream a -> b, and kpps of 64-byte UDP datagrams a -> b
 # as b received them.
 measure() {
@@ -74,6 +85,7 @@ measure() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 clear_all
+parts=()
 read -r plain_tcp plain_udp <<<"$(measure)"
 printf '%-18s %12s %12s %12s %8s %12s %12s %8s\n' algorithm "plain Mb/s" \
 	"XFRM Mb/s" "nfsec Mb/s" ratio "XFRM kpps" "nfsec kpps" ratio
@@ -94,6 +106,20 @@ for name in aes128gcm16 chacha20poly1305 aes128-sha256; do
 	printf '%-18s %12s %12s %12s %8s %12s %12s %8s\n' "$name" "$plain_tcp" \
 		"$x_tcp" "$n_tcp" "$(ratio "$n_tcp" "$x_tcp")" \
 		"$x_udp" "$n_udp" "$(ratio "$n_udp" "$x_udp")"
+	n b ethtool -K nfsec0 gro off
+	nogro=$(tcp_only)
+	n b ethtool -K nfsec0 gro on
+	n a nft add table inet bench
+	n a nft add chain inet bench out '{ type filter hook output priority 0; }'
+	n a nft add rule inet bench out meta mark set 1
+	nocache=$(tcp_only)
+	n a nft delete table inet bench
+	parts+=("$(printf '%-18s %12s %12s %8s %12s %8s' "$name" "$n_tcp" "$nogro" \
+		"$(ratio "$n_tcp" "$nogro")" "$nocache" "$(ratio "$n_tcp" "$nocache")")")
 done
+echo
+printf '%-18s %12s %12s %8s %12s %8s\n' algorithm "nfsec Mb/s" "GRO off" ratio \
+	"route/pkt" ratio
+printf '%s\n' "${parts[@]}"
 printf 'plain routing: %s Mb/s TCP, %s kpps UDP (64-byte datagrams); %s s per run\n' \
 	"$plain_tcp" "$plain_udp" "$secs"
