@@ -10,6 +10,9 @@
 #   topo_pair                        two hosts, 10.0.0.0/24 and fd00::/64
 #   topo_router                      a - r - b, r forwards 10.1/10.2 and fd01/fd02
 #   n NS CMD...                      run CMD in namespace NS
+#   esp_transport NS LOCAL REMOTE    a transport-mode AES-GCM ESP pair from
+#                                    LOCAL to REMOTE (reqid 1, IPv6: 2) and
+#                                    its PROTECT policies; run it on both sides
 #   wait_for SECONDS CMD...          poll until CMD succeeds, fail on timeout
 #                                    (CMD runs again each time, its words
 #                                    do not: poll a function, not a $(...))
@@ -149,6 +152,43 @@ check_eq() {
 q() { "$@" >/dev/null; }
 
 ping_ok() { n "$1" ping -q -c 1 -W 2 "$2" >/dev/null 2>&1; }
+
+# The SPI from the lower address is 0x100, 0x200 the other way, each
+# direction with its own key: both sides agree without being told. IPv6
+# pairs take SPIs 0x101/0x201 and reqid 2, so that a host can have both,
+# and neighbour discovery bypasses them (a neighbour advertisement that
+# arrived through ESP would teach nfsec0, not the link, the peer's address).
+esp_transport() {
+	local ns=$1 l=$2 r=$3 gcm="rfc4106(gcm(aes))" reqid=1 v6=0
+	local kout=0x000102030405060708090a0b0c0d0e0f10111213
+	local kin=0x100102030405060708090a0b0c0d0e0f10111213
+	local out in
+	case $l in *:*) reqid=2 v6=1 ;; esac
+	out=$((0x100 + v6)) in=$((0x200 + v6))
+	if [[ "$l" > "$r" ]]; then
+		out=$((0x200 + v6)) in=$((0x100 + v6))
+		kout=0x100102030405060708090a0b0c0d0e0f10111213
+		kin=0x000102030405060708090a0b0c0d0e0f10111213
+	fi
+	n "$ns" ipsecctl sa add dir out spi $out src "$l" dst "$r" ipsec esp mode transport \
+		reqid $reqid aead "$gcm" $kout 128 &&
+	n "$ns" ipsecctl sa add dir in spi $in src "$r" dst "$l" ipsec esp mode transport \
+		reqid $reqid aead "$gcm" $kin 128 replay-window 1024 &&
+	n "$ns" ipsecctl policy add dir out src "$l" dst "$r" priority 100 \
+		action protect ipsec esp mode transport reqid $reqid >/dev/null &&
+	n "$ns" ipsecctl policy add dir in src "$r" dst "$l" priority 100 \
+		action protect ipsec esp mode transport reqid $reqid >/dev/null || return
+	[ $v6 = 1 ] || return 0
+	local t d
+	for t in 133 134 135 136; do
+		for d in in out; do
+			n "$ns" ipsecctl policy add dir $d src "$r" dst "$l" proto ipv6-icmp \
+				type $t priority 10 action bypass >/dev/null &&
+			n "$ns" ipsecctl policy add dir $d src "$l" dst "$r" proto ipv6-icmp \
+				type $t priority 10 action bypass >/dev/null || return
+		done
+	done
+}
 
 on_exit() { _on_exit+=("$*"); }
 

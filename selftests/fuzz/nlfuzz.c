@@ -3,7 +3,7 @@
  * nlfuzz: structured-random and mutated requests to the nfsec generic
  * netlink family, from several threads, then a model check.
  *
- *   nlfuzz [-n MESSAGES] [-d SECONDS] [-t THREADS] [-s SEED] [-m MODEL-OPS] [-E] [-q]
+ *   nlfuzz [-n MESSAGES] [-d SECONDS] [-t THREADS] [-s SEED] [-m MODEL-OPS] [-E] [-F] [-q]
  *
  * Fuzz phase: every thread sends its share of MESSAGES on its own socket.
  * A message is either valid (POLICY_NEW/DEL/GET/FLUSH/REPLACE, LOOKUP,
@@ -25,6 +25,10 @@
  * out (a budget for slow kernels); the model phase runs all the same.
  * -E turns extended acks off: the kernel then neither reports the bad
  * attribute nor dumps its policy into the ack (to fuzz past a bug there).
+ * -F marks the fuzzing threads for failslab (failslab.h): with its task
+ * filter on, the kernel's allocations for their requests fail as its
+ * debugfs knobs say. Memory is locked first, replies wait at most 1 s,
+ * and the model phase runs unmarked.
  *
  * Exit status: 0 fine, 1 model mismatch or a reply that breaks the
  * protocol, 2 usage, 3 no nfsec family. With one thread, a seed gives the
@@ -42,10 +46,13 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/nfsec.h>
+
+#include "failslab.h"
 
 #define MSG_MAX		(64 * 1024)
 #define RECV_BUF	(256 * 1024)
@@ -942,10 +949,12 @@ static void gen_random(struct rng *r, struct msg *m, uint8_t *cmd, bool *dump)
 /* ---- talking to the kernel -------------------------------------------- */
 
 static bool ext_ack = true;
+static bool fail_inject;	/* -F */
 
 static int nl_open(void)
 {
-	struct timeval tv = { RECV_TIMEOUT_MS / 1000, (RECV_TIMEOUT_MS % 1000) * 1000 };
+	struct timeval tv = { fail_inject ? 1 : RECV_TIMEOUT_MS / 1000,
+			      fail_inject ? 0 : (RECV_TIMEOUT_MS % 1000) * 1000 };
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int fd, one = 1, size = 1 << 20;
 
@@ -1150,11 +1159,19 @@ static void *fuzz_thread(void *arg)
 	struct worker *w = arg;
 	struct rng r = { w->seed };
 	uint32_t seq = w->index << 24;
-	int fd = nl_open();
+	int fd = nl_open(), ffd = -1;
 
 	if (fd < 0) {
 		perror("nlfuzz: netlink socket");
 		return NULL;
+	}
+	if (fail_inject) {
+		ffd = fail_open();
+		if (ffd < 0 || !fail_set(ffd, true)) {
+			perror("nlfuzz: /proc/thread-self/make-it-fail");
+			close(fd);
+			return NULL;
+		}
 	}
 	for (uint64_t i = 0; i < w->n; i++) {
 		struct id_ctx ctx = { &r, 0 };
@@ -1182,9 +1199,14 @@ static void *fuzz_thread(void *arg)
 			/* abandon the dump: the kernel frees its state on close */
 			w->st.dumps_abandoned++;
 			close(fd);
-			fd = nl_open();
+			/* A marked thread's socket() may fail: try again. */
+			for (int tries = 0; tries < 1000; tries++) {
+				fd = nl_open();
+				if (fd >= 0 || !fail_inject)
+					break;
+			}
 			if (fd < 0)
-				return NULL;
+				break;
 			continue;
 		}
 		if (dump && res.err == 0) {
@@ -1193,7 +1215,13 @@ static void *fuzz_thread(void *arg)
 		}
 		count(&w->st, &res);
 	}
-	close(fd);
+	if (ffd >= 0) {
+		while (!fail_set(ffd, false))
+			;
+		close(ffd);
+	}
+	if (fd >= 0)
+		close(fd);
 	return NULL;
 }
 
@@ -1436,7 +1464,7 @@ static void add_stats(struct stats *to, const struct stats *s)
 static void usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s [-n MESSAGES] [-d SECONDS] [-t THREADS] [-s SEED] [-m MODEL-OPS]"
-		" [-E] [-q]\n", prog);
+		" [-E] [-F] [-q]\n", prog);
 	exit(2);
 }
 
@@ -1452,7 +1480,7 @@ int main(int argc, char **argv)
 	int opt, ret = 0;
 	char *end;
 
-	while ((opt = getopt(argc, argv, "n:d:t:s:m:Eqh")) != -1) {
+	while ((opt = getopt(argc, argv, "n:d:t:s:m:EFqh")) != -1) {
 		switch (opt) {
 		case 'n': messages = strtoull(optarg, &end, 0); if (*end) usage(argv[0]); break;
 		case 'd': seconds = strtoul(optarg, &end, 0); if (*end) usage(argv[0]); break;
@@ -1462,6 +1490,7 @@ int main(int argc, char **argv)
 			  break;
 		case 'm': model_ops = strtoul(optarg, &end, 0); if (*end) usage(argv[0]); break;
 		case 'E': ext_ack = false; break;
+		case 'F': fail_inject = true; break;
 		case 'q': quiet = true; break;
 		default: usage(argv[0]);
 		}
@@ -1492,6 +1521,11 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 
+	/* No page fault of a marked thread may need an allocation. */
+	if (fail_inject && mlockall(MCL_CURRENT | MCL_FUTURE)) {
+		perror("nlfuzz: mlockall");
+		return 1;
+	}
 	t0 = now();
 	if (seconds)
 		deadline = t0 + seconds;
