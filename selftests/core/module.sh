@@ -8,7 +8,8 @@
 #   early (netns)     created before the load
 #   a <--veth--> b    created after the load (10.0.0.1, 10.0.0.2)
 #
-# nfsec-test: debug
+# (Not on the debug kernel in make check: spd/lifecycle.sh and
+# core/teardown.sh run this life cycle there, with state and under load.)
 . "$(dirname "$0")/../lib.sh"
 
 # OUT packets that no policy matched in namespace NS (default BYPASS).

@@ -142,6 +142,7 @@ n a ipsecctl sa flush
 n a ipsecctl policy flush
 
 log "--- SPI reservations"
+reserved_at=$SECONDS
 spis=()
 for i in $(seq 16); do
 	spis+=("$(n a ipsecctl spi alloc dst 192.0.2.1 ipsec esp min 0x2000 max 0x200f)")
@@ -161,10 +162,17 @@ n a ipsecctl sa add dir out spi "$spi" src 192.0.2.2 dst 192.0.2.1 mode transpor
 check "an outbound SA cannot take a reserved inbound SPI (EEXIST)" grep -q "File exists" "$tmp/err"
 add "an inbound SA takes its reservation" spi "$spi" $I4 ipsec esp aead aes128gcm16 0x$K16$SALT
 check_eq "it is listed" "$spi" "$(sa_json a | jq -r '.[].spi_hex')"
-check_fail "the range is still full" q n a ipsecctl spi alloc dst 192.0.2.1 ipsec esp min 0x2000 max 0x200f
-check "del the SA" n a ipsecctl sa del spi "$spi" dst 192.0.2.1 ipsec esp
-check_eq "its SPI is the one free again" "$spi" \
-	"$(n a ipsecctl spi alloc dst 192.0.2.1 ipsec esp min 0x2000 max 0x200f)"
+# The other 15 reservations last NFSEC_SPI_RESERVE_SECS (60 s): a heavily
+# loaded debug kernel can take that long to get here.
+if [ $((SECONDS - reserved_at)) -lt 50 ]; then
+	check_fail "the range is still full" q n a ipsecctl spi alloc dst 192.0.2.1 ipsec esp min 0x2000 max 0x200f
+	check "del the SA" n a ipsecctl sa del spi "$spi" dst 192.0.2.1 ipsec esp
+	check_eq "its SPI is the one free again" "$spi" \
+		"$(n a ipsecctl spi alloc dst 192.0.2.1 ipsec esp min 0x2000 max 0x200f)"
+else
+	log "the reservations are $((SECONDS - reserved_at)) s old and may have lapsed: range checks left out"
+	check "del the SA" n a ipsecctl sa del spi "$spi" dst 192.0.2.1 ipsec esp
+fi
 one=$(n a ipsecctl -j spi alloc dst 2001:db8::1 ipsec esp | jq .spi)
 check "without a range: 256 or more" test "$one" -ge 256
 check "flush drops the reservations too" n a ipsecctl sa flush
