@@ -108,7 +108,9 @@ check_eq "a 256 KiB fetch over IPv4 arrives intact" "$want" "$(rw_fetch a)"
 check_eq "a 256 KiB fetch over IPv6 arrives intact" "$want" \
 	"$(n a timeout 60 socat -u TCP6:[fd02::2]:8090,connect-timeout=10 - | sha256sum | cut -d' ' -f1)"
 pk() { n r ipsecctl -j -s sa list | jq -r "select(.dir == \"$1\") | .stats.packets"; }
-check "gateway: the one inbound SA carried both ($(pk in) packets)" test "$(pk in)" -gt 100
+# (The fetches are downloads: the client sends their ACKs, fewer since its
+# nfsec0 merges the decrypted segments with GRO.)
+check "gateway: the one inbound SA carried both ($(pk in) packets)" test "$(pk in)" -gt 40
 check_fail "clear IPv6 from the client's outside address is discarded" \
 	q n a ping -q -c 1 -W 1 -I fd01::2 fd02::2
 
