@@ -13,7 +13,6 @@
 # at 0 and "update keeps counters" is checked on what an SA does carry
 # through (its age, sequence number, keys).
 #
-# nfsec-test: debug
 . "$(dirname "$0")/../lib.sh"
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -9,7 +9,6 @@
 #
 #   a (nfsec) 10.0.0.1 --veth-- 10.0.0.2 b (XFRM)
 #
-# nfsec-test: debug
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../spd/traffic.bash"
 trap '_traffic_cleanup; _cleanup' EXIT

@@ -9,7 +9,6 @@
 #   a 10.0.0.1 fd00::1 <--veth--> b 10.0.0.2 fd00::2     (made after load)
 #   c 10.0.0.1         <--veth--> d 10.0.0.2             (deleted with state)
 #
-# nfsec-test: debug
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/traffic.bash"
 trap '_traffic_cleanup; _cleanup' EXIT
