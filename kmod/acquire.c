@@ -28,6 +28,7 @@
 
 #include "main.h"
 #include "acquire.h"
+#include "fault.h"
 #include "netlink.h"
 
 /* How long a larval entry waits for an SA; tests shorten it. */
@@ -229,7 +230,8 @@ unsigned int nfsec_acquire(struct nfsec_net *nn, const struct nfsec_spd *spd,
 		spin_unlock(&a->lock);
 		goto out;
 	}
-	l = kzalloc(sizeof(*l), GFP_ATOMIC);
+	l = nfsec_inject_alloc_failure() ? NULL :
+		kzalloc(sizeof(*l), GFP_ATOMIC);
 	if (!l) {
 		spin_unlock(&a->lock);
 		nfsec_stats_inc(&st->drop[NFSEC_DROP_NOMEM], st);

@@ -32,6 +32,7 @@
 
 #include "main.h"
 #include "ah.h"
+#include "fault.h"
 #include "sad.h"
 
 #define NFSEC_AH_FIXED	sizeof(struct ip_auth_hdr)	/* 12, ICV excluded */
@@ -161,7 +162,8 @@ static int nfsec_ah_icv(struct nfsec_sa *sa, struct sk_buff *skb,
 
 	if (ah_off > NFSEC_AH_MAXHDR)
 		return -EPROTO;
-	saved = kmemdup(skb->data, ah_off, GFP_ATOMIC);
+	saved = nfsec_inject_alloc_failure() ? NULL :
+		kmemdup(skb->data, ah_off, GFP_ATOMIC);
 	if (!saved)
 		return -ENOMEM;
 	if (v4) {

@@ -31,6 +31,7 @@
 
 #include "main.h"
 #include "esp.h"
+#include "fault.h"
 #include "sad.h"
 
 #define NFSEC_ESP_HLEN	sizeof(struct ip_esp_hdr)
@@ -76,8 +77,9 @@ nfsec_esp_req_alloc(struct nfsec_sa *sa, struct sk_buff *skb, int nfrags,
 	req_off = len;
 	len += sizeof(struct aead_request) + crypto_aead_reqsize(aead);
 	len = ALIGN(len, __alignof__(struct scatterlist));
-	r = kmalloc(len + sizeof(struct scatterlist) * (nfrags + 1),
-		    GFP_ATOMIC);
+	r = nfsec_inject_alloc_failure() ? NULL :
+		kmalloc(len + sizeof(struct scatterlist) * (nfrags + 1),
+			GFP_ATOMIC);
 	if (!r)
 		return ERR_PTR(-ENOMEM);
 	*iv = (u8 *)r + iv_off;
@@ -384,7 +386,8 @@ int nfsec_esp_output(struct nfsec_sa *sa, struct sk_buff *skb,
 
 	if (skb_cow_head(skb, outer + hlen + LL_MAX_HEADER))
 		goto nomem_unlock;
-	nfrags = skb_cow_data(skb, tailen, &trailer);
+	nfrags = nfsec_inject_alloc_failure() ? -ENOMEM :
+		 skb_cow_data(skb, tailen, &trailer);
 	if (nfrags < 0)
 		goto nomem_unlock;
 	tail = skb_tail_pointer(trailer);
@@ -657,7 +660,8 @@ int nfsec_esp_input(struct nfsec_sa *sa, struct sk_buff *skb,
 	    NFSEC_REPLAY_OK)
 		return nfsec_sa_drop(sa, NFSEC_SA_DROP_REPLAY, -EALREADY);
 
-	nfrags = skb_cow_data(skb, 0, &trailer);
+	nfrags = nfsec_inject_alloc_failure() ? -ENOMEM :
+		 skb_cow_data(skb, 0, &trailer);
 	if (nfrags < 0)
 		goto nomem;
 	r = nfsec_esp_req_alloc(sa, skb, nfrags, seq, off, &iv, &req, &sg);

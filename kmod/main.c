@@ -16,6 +16,7 @@
 #include "nf_hooks.h"
 #include "spd_cache.h"
 #include "acquire.h"
+#include "fault.h"
 #include "sad.h"
 #include "device.h"
 #include "encap.h"
@@ -100,9 +101,10 @@ static int __init nfsec_init(void)
 {
 	int err;
 
+	nfsec_fault_init();
 	err = nfsec_spd_module_init();
 	if (err)
-		return err;
+		goto fault_exit;
 	/*
 	 * A pernet *device*: a namespace's init runs after the loopback
 	 * device exists (it must be ifindex 1; nfsec0 comes later) and its exit
@@ -127,6 +129,8 @@ unregister_pernet:
 spd_exit:
 	rcu_barrier();
 	nfsec_spd_module_exit();
+fault_exit:
+	nfsec_fault_exit();
 	return err;
 }
 
@@ -138,6 +142,7 @@ static void __exit nfsec_exit(void)
 	/* Wait for call_rcu()/kfree_rcu() callbacks queued by this module. */
 	rcu_barrier();
 	nfsec_spd_module_exit();
+	nfsec_fault_exit();
 }
 
 module_init(nfsec_init);

@@ -12,12 +12,19 @@
 #     two threads: SA creation, crypto allocation, SPD insertion, replies
 #     and dumps meet failures;
 #
-# then failslab is turned off. Nothing may crash or splat, nothing may leak
-# (the debug kernel's KASAN, lockdep and kmemleak; the VM harness scans the
-# log and kmemleak), nlfuzz's model check of the SPD must match, each
-# failure must have been a clean error or a counted drop, and traffic flows
-# again. Inbound processing runs in softirq context, where the task filter
-# never fails anything: fuzz/packets.sh covers that side with bad input.
+#
+# then failslab is turned off. Inbound processing, and the replies the
+# stack sends from softirq, run in no task of ours, where the task filter
+# never fails anything; nfsec's own fault attribute (kmod/fault.c) does:
+#
+#  3. /sys/kernel/debug/fail_nfsec fails NFSEC_FAILSLAB_PERCENT of nfsec's
+#     packet-path allocations (crypto requests, copies on write) while a
+#     floods b with pings through ESP: b decrypts and answers in softirq.
+#
+# Nothing may crash or splat, nothing may leak (the debug kernel's KASAN,
+# lockdep and kmemleak; the VM harness scans the log and kmemleak),
+# nlfuzz's model check of the SPD must match, each failure must have been a
+# clean error or a counted drop, and traffic flows again.
 #
 #   a 10.0.0.1, fd00::1 <--veth--> b 10.0.0.2, fd00::2   ESP transport
 #   c                                                    nlfuzz alone
@@ -28,6 +35,7 @@
 
 here=$(cd "$(dirname "$0")" && pwd)
 fs=/sys/kernel/debug/failslab
+fn=/sys/kernel/debug/fail_nfsec
 percent=${NFSEC_FAILSLAB_PERCENT:-10}
 seed=${NFSEC_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 
@@ -35,18 +43,24 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug || tr
 [ -d $fs ] || skip "this kernel has no failslab (use --kernel debug)"
 make -s -C "$here" nlfuzz failsend >/dev/null
 
+# fault_on DIR Y|N: the fault attribute in DIR fails $percent % of what it
+# is asked, silently; Y: only for marked tasks
+fault_on() {
+	echo "$2" >"$1"/task-filter
+	echo 0 >"$1"/verbose
+	echo 0 >"$1"/space
+	echo 1 >"$1"/interval
+	echo -1 >"$1"/times
+	echo "$percent" >"$1"/probability
+}
+fault_off() { [ ! -d "$1" ] || echo 0 >"$1"/probability; }
 failslab_on() {
-	echo Y >$fs/task-filter
 	echo N >$fs/ignore-gfp-wait
 	echo N >$fs/cache-filter
-	echo 0 >$fs/verbose
-	echo 0 >$fs/space
-	echo 1 >$fs/interval
-	echo -1 >$fs/times
-	echo "$percent" >$fs/probability
+	fault_on $fs Y
 }
-failslab_off() { echo 0 >$fs/probability; }
-on_exit failslab_off
+on_exit fault_off $fs
+on_exit fault_off $fn
 
 nomem() { # NS: nomem drops, of the namespace and of its SAs
 	local g s
@@ -89,7 +103,22 @@ out=$(n c "$here/nlfuzz" -F -n 100000000 -d 40 -t 2 -s "$seed" -m 500 -q 2>&1) |
 echo "$out" | sed 's/^/# /'
 check "some requests failed for lack of memory" grep -q 'answers:.* ENOMEM [1-9]' <<<"$out"
 check "the SPD dump matches the model" grep -q '^model: .*: match$' <<<"$out"
-failslab_off
+fault_off $fs
+
+log "=== 3: nfsec's packet-path allocations, softirq context included"
+check "the module has its fault attribute" test -d $fn
+a_before=$(nomem a) b_before=$(nomem b)
+fault_on $fn N
+for dst in 10.0.0.2 fd00::2; do
+	# Losses are the point: ping's exit status is not.
+	out=$(n a ping -q -f -w 8 $dst 2>&1 | grep 'packets transmitted' || true)
+	log "ping -f $dst: $out"
+done
+fault_off $fn
+a_drops=$(( $(nomem a) - a_before )) b_drops=$(( $(nomem b) - b_before ))
+log "nomem drops counted: a $a_drops, b $b_drops (b's are all in softirq)"
+check "b counted failed allocations in softirq as drops" test "$b_drops" -gt 0
+check "a counted its own" test "$a_drops" -gt 0
 
 log "=== afterwards"
 check "c's family still answers" q n c ipsecctl stats
