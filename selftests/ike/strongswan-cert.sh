@@ -25,7 +25,7 @@
 #
 # The certificates are made here with the openssl command, under one CA
 # (ECDSA P-384) and an untrusted one. ikev2d runs with --no-kernel, as in
-# strongswan-psk.sh: nfsec does not implement the SA commands yet.
+# strongswan-psk.sh: authentication is what is tested here, not traffic.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ike-lib.sh"
 

@@ -15,9 +15,10 @@
 #      local-ts 10.1.0.0/24                     local_ts 10.2.0.0/24
 #      remote-ts 10.2.0.0/16 (narrowed)         remote_ts 10.1.0.0/24
 #
-# ikev2d runs with --no-kernel: nfsec does not implement the SA commands
-# yet, so only the IKE layer is tested here; charon installs its SAs into
-# XFRM as usual. Once nfsec's SAD lands, drop --no-kernel and add traffic.
+# ikev2d runs with --no-kernel: this test is about the IKE layer, its
+# exchanges and timers, with no module to load; charon installs its SAs into
+# XFRM as usual. Traffic between the two through nfsec and XFRM is in
+# strongswan-gateway.sh and strongswan-client.sh.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ike-lib.sh"
 
