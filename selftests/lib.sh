@@ -192,6 +192,20 @@ esp_transport() {
 
 on_exit() { _on_exit+=("$*"); }
 
+# A test's background processes: "bg_pids+=($!)" after starting one;
+# bg_stop kills and reaps them all (a test that starts any says
+# "on_exit bg_stop").
+bg_pids=()
+bg_stop() { reap "${bg_pids[@]}"; bg_pids=(); }
+
+reap() { # PID...: kill each and wait for it
+	local p
+	for p in "$@"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+}
+
 nfsec_load() {
 	modprobe nfsec
 	_loaded_nfsec=1

@@ -28,16 +28,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 GCM="rfc4106(gcm(aes))"
 K1=0x000102030405060708090a0b0c0d0e0f10111213
-bg=()
-stop_bg() {
-	local p
-	for p in "${bg[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	bg=()
-}
-on_exit stop_bg
+on_exit bg_stop
 make -s -C "$here/../fuzz" nlfuzz >/dev/null
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
@@ -54,7 +45,7 @@ through_cryptd() { grep -q '^driver *: cryptd(seqiv(rfc4106' /proc/crypto; }
 in_packets() { n "$1" ipsecctl -j -s sa list | jq -r 'select(.dir == "in") | .stats.packets'; }
 flood() { # NS DST: a ping flood in the background
 	ip netns exec "$1" ping -q -f -s 1000 "$2" >/dev/null 2>&1 &
-	bg+=($!)
+	bg_pids+=($!)
 }
 
 log "=== 1: unload under an ESP flood and netlink requests"
@@ -78,7 +69,7 @@ log "b's inbound SA: $(in_packets b) packets"
 # nlfuzz may well delete a's SAs and policies: the floods then go on as
 # they may (in clear, or dropped), which is all the same to the unload
 ip netns exec a "$here/../fuzz/nlfuzz" -n 100000000 -d 120 -t 2 -s 7 -q >/dev/null 2>&1 &
-bg+=($!)
+bg_pids+=($!)
 for ((i = 0; i < 200; i++)); do
 	echo "sa add dir in spi $((0x10000 + i)) src 10.0.0.1 dst 10.0.0.2 ipsec esp mode transport aead $GCM $K1 128"
 done > "$tmp/add.batch"
@@ -86,11 +77,11 @@ sed 's/^sa add dir in \(spi [0-9]*\) src [0-9.]* \(dst [0-9.]*\) ipsec esp .*/sa
 	"$tmp/add.batch" > "$tmp/del.batch"
 ip netns exec b sh -c "while :; do ipsecctl -b '$tmp/add.batch'; ipsecctl -b '$tmp/del.batch'; done" \
 	>/dev/null 2>&1 &
-bg+=($!)
+bg_pids+=($!)
 churning() { n b ipsecctl -j sa list | jq -s length | grep -qv '^2$'; }
 check "b's SAD churns" within 20 churning
 check "nfsec unloads under all that" within 60 modprobe -r nfsec
-stop_bg
+bg_stop
 # A request for the family loads the module (its genl alias): nlfuzz and
 # the batch loop may have done so after the unload, and a modprobe they
 # started may still be on its way when they die.
@@ -118,7 +109,7 @@ check "ESP d <-> c" esp_transport d 10.5.0.2 10.5.0.1
 check "c pings d through ESP" ping_ok c 10.5.0.2
 flood c 10.5.0.2
 flood d 10.5.0.1
-c_flood=${bg[0]}
+c_flood=${bg_pids[0]}
 d_before=$(in_packets d)
 flowing_cd() { [ "$(in_packets d)" -gt $((d_before + 200)) ]; }
 check "ESP flows between c and d" within 30 flowing_cd
@@ -129,7 +120,7 @@ gone_c() { ! ip netns list | grep -q '^c\b' && ! pgrep -f 'ping -q -f -s 1000 10
 check "c is gone" within 10 gone_c
 check "d's veth went with it" sh -c '! ip netns exec d ip link show eth-c 2>/dev/null'
 check_eq "d's SAs are untouched" 2 "$(n d ipsecctl -j sa list | jq -s length)"
-stop_bg
+bg_stop
 check "a still pings b through ESP" ping_ok a 10.0.0.2
 ip netns del d
 _hosts=(a b)

@@ -23,17 +23,7 @@ seconds=${NFSEC_FUZZ_SECONDS:-300}
 threads=${NFSEC_FUZZ_THREADS:-4}
 seed=${NFSEC_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 extra=${NFSEC_FUZZ_ARGS:-}
-pings=()
-
-stop_traffic() {
-	local p
-	for p in "${pings[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	pings=()
-}
-on_exit stop_traffic
+on_exit bg_stop
 
 make -s -C "$dir" nlfuzz >/dev/null
 
@@ -42,9 +32,9 @@ topo_pair
 check "a pings b before the fuzzing" ping_ok a 10.0.0.2
 
 ip netns exec a ping -q -i 0.01 10.0.0.2 >/dev/null 2>&1 &
-pings+=($!)
+bg_pids+=($!)
 ip netns exec a ping -q -i 0.01 fd00::2 >/dev/null 2>&1 &
-pings+=($!)
+bg_pids+=($!)
 
 log "nlfuzz -n $messages -d $seconds -t $threads -s $seed $extra" \
 	"(NFSEC_FUZZ_MESSAGES, _SECONDS, _THREADS, _SEED, _ARGS)"
@@ -53,8 +43,8 @@ on_exit rm -f "$out"
 rc=0
 n a "$dir/nlfuzz" -n "$messages" -d "$seconds" -t "$threads" -s "$seed" $extra -q >"$out" 2>&1 || rc=$?
 sed 's/^/# /' "$out"
-check "ping kept running during the fuzzing" kill -0 "${pings[@]}"
-stop_traffic
+check "ping kept running during the fuzzing" kill -0 "${bg_pids[@]}"
+bg_stop
 
 check_eq "nlfuzz exit status (0: no hang, protocol kept, model matched)" 0 "$rc"
 if grep -q '^nlfuzz: model check' "$out"; then

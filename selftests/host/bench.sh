@@ -32,7 +32,7 @@ case "$out" in
 *) echo "not ok - the failure names the splat: $out"; fails=1 ;;
 esac
 
-run --timeout 30 -- sleep 600 >/dev/null 2>&1
+run --timeout 10 -- sleep 600 >/dev/null 2>&1
 expect "a COMMAND that hangs is stopped by the timeout" 124 $?
 expect "no QEMU is left running" "" "$(pgrep -f "$TMPDIR/nfsec-vm" || true)"
 exit $fails

@@ -42,14 +42,7 @@ _ike_cleanup() {
 }
 trap _ike_cleanup EXIT
 
-ike_stop() {
-	local p
-	for p in "${_ike_pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	_ike_pids=()
-}
+ike_stop() { reap "${_ike_pids[@]}"; _ike_pids=(); }
 
 # swan_conf DIR: the strongswan.conf of the recipe (explicit plugin list,
 # vici socket and log in DIR, short retransmissions for the DPD tests).

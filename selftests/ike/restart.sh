@@ -20,6 +20,7 @@
 #    administrator) stay, so alice's packets are dropped, never forwarded in
 #    clear. Alice's dead peer detection gives up on the old IKE SA; the
 #    gateway is restarted and she connects again.
+# nfsec-test: debug
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ike-lib.sh"
 . "$(dirname "$0")/rw-lib.sh"

@@ -33,16 +33,7 @@ A=10.0.0.1 B=10.0.0.2
 GCM="rfc4106(gcm(aes))"
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
-bg=()
-stop_bg() {
-	local p
-	for p in "${bg[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	bg=()
-}
-on_exit stop_bg
+on_exit bg_stop
 
 # A key per generation and direction, 20 bytes (AES-128 and its salt).
 key() { printf '0x%08x%032x' "$1" "$2"; }
@@ -110,17 +101,17 @@ churn_loop() { # NS CPU KIND
 		echo $rounds >"$tmp/rounds.$ns.$cpu.$kind"
 	done
 }
+# (ip netns exec, not n: a function started with & is a subshell, and
+# killing it would leave the loop running.)
 start_churn() {
-	local cpu
+	local cpu ns kind ns_kind
 	for cpu in $(seq 0 $((cpus - 1))); do
-		n a taskset -c "$cpu" bash -c "$(declare -f churn_loop); tmp=$tmp; churn_loop a $cpu fwd" &
-		bg+=($!)
-		n a taskset -c "$cpu" bash -c "$(declare -f churn_loop); tmp=$tmp; churn_loop a $cpu sa" &
-		bg+=($!)
-		n b taskset -c "$cpu" bash -c "$(declare -f churn_loop); tmp=$tmp; churn_loop b $cpu spd" &
-		bg+=($!)
-		n b taskset -c "$cpu" bash -c "$(declare -f churn_loop); tmp=$tmp; churn_loop b $cpu sa" &
-		bg+=($!)
+		for ns_kind in a:fwd a:sa b:spd b:sa; do
+			ns=${ns_kind%:*} kind=${ns_kind#*:}
+			ip netns exec $ns taskset -c "$cpu" bash -c \
+				"$(declare -f churn_loop); tmp=$tmp; churn_loop $ns $cpu $kind" &
+			bg_pids+=($!)
+		done
 	done
 }
 rounds() { # KIND: all loops' rounds of that kind
@@ -153,9 +144,9 @@ while [ $SECONDS -lt $((end - rekey_every)) ]; do
 		rekey_failed=$((rekey_failed + 1))
 	fi
 done
-wait $iperf
-iperf_rc=$?
-stop_bg
+iperf_rc=0
+wait $iperf || iperf_rc=$?
+bg_stop
 
 log "rekeys: $rekeys ($rekey_failed failed)"
 log "churn: $(rounds fwd) rounds of $batch forwarding policies added and flushed (a)," \
@@ -168,7 +159,11 @@ check "at least one every 30 s" test "$rekeys" -ge $((secs / 30))
 intervals=$(jq '.intervals | length' "$tmp/iperf.json")
 stalled=$(jq '[.intervals[] | select(.sum.bytes == 0)] | length' "$tmp/iperf.json")
 mbps=$(jq '.end.sum_received.bits_per_second / 1e6 | floor' "$tmp/iperf.json")
-log "iperf3: $mbps Mb/s received, $stalled of $intervals one-second intervals without data"
+retr=$(jq '.end.sum_sent.retransmits // 0' "$tmp/iperf.json")
+log "iperf3: $mbps Mb/s received, $retr segments retransmitted, $stalled of $intervals one-second intervals without data"
+for ns in a b; do
+	log "$ns's drops: $(n $ns ipsecctl -j stats | jq -c '.drops | with_entries(select(.value > 0))')"
+done
 check "the stream moved data in all but 5 % of the seconds" test $((stalled * 20)) -le "$intervals"
 
 # The loops were killed in the middle of a round: clean up after them.
