@@ -79,7 +79,9 @@ ip netns exec b sh -c "while :; do ipsecctl -b '$tmp/add.batch'; ipsecctl -b '$t
 	>/dev/null 2>&1 &
 bg_pids+=($!)
 churning() { n b ipsecctl -j sa list | jq -s length | grep -qv '^2$'; }
-check "b's SAD churns" within 20 churning
+# On the debug kernel, under both floods through cryptd, the loop's first
+# SA took more than 20 s to appear once (CI try, session 9).
+check "b's SAD churns" within 90 churning
 check "nfsec unloads under all that" within 60 modprobe -r nfsec
 bg_stop
 # A request for the family loads the module (its genl alias): nlfuzz and
