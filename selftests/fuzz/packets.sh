@@ -16,7 +16,7 @@
 #   0x4004  AH     transport  IPv6    9004   HMAC-SHA-512
 #   0x4005  ESP    tunnel     IPv4    9005   AES-GCM in UDP 4500
 #
-# NFSEC_FUZZ_PACKETS (default 100000, 12000 on the debug kernel) packets,
+# NFSEC_FUZZ_PACKETS (default 100000, 8000 on the debug kernel) packets,
 # NFSEC_FUZZ_SEED for a replay.
 #
 # nfsec-test: debug
@@ -25,7 +25,7 @@
 trap '_traffic_cleanup; _cleanup' EXIT
 
 dir=$(cd "$(dirname "$0")" && pwd)
-if [ -e /sys/kernel/debug/kmemleak ]; then packets=12000; else packets=100000; fi
+if [ -e /sys/kernel/debug/kmemleak ]; then packets=8000; else packets=100000; fi
 packets=${NFSEC_FUZZ_PACKETS:-$packets}
 seed=${NFSEC_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 
