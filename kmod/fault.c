@@ -9,9 +9,10 @@
  * So nfsec has its own fault attribute, as the block layer and sunrpc do:
  * /sys/kernel/debug/fail_nfsec/ takes the knobs of
  * Documentation/fault-injection/fault-injection.rst (probability, interval,
- * times, space, verbose). Every GFP_ATOMIC allocation of the packet path
- * asks it first and, told to fail, takes the path a real failure takes:
- * the packet is dropped and counted as a nomem drop.
+ * times, space, verbose). The packet path's own allocations (AEAD requests,
+ * copies on write, AH's header copy, ACQUIRE's queue entries) ask it first
+ * and, told to fail, take the path a real failure takes: the packet is
+ * dropped and counted as a nomem drop.
  */
 #include <linux/debugfs.h>
 #include <linux/err.h>
