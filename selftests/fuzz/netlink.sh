@@ -14,7 +14,6 @@
 # Before the SPD commands exist the fuzzer still runs (they must get clean
 # errors) and the model check is skipped: nlfuzz says which mode ran.
 #
-# nfsec-test: debug
 . "$(dirname "$0")/../lib.sh"
 
 dir=$(cd "$(dirname "$0")" && pwd)
