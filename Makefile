@@ -74,6 +74,10 @@ install-userspace:
 check:
 	selftests/check
 
+# make check plus the tests marked "# nfsec-test: slow" (too long for CI).
+check-slow:
+	NFSEC_SLOW=1 selftests/check
+
 # The whole suite on the debug kernel (KASAN, lockdep, kmemleak): slower.
 check-debug:
 	NFSEC_CHECK_KERNEL=debug selftests/check
@@ -90,7 +94,7 @@ clean:
 	rm -rf build
 
 .PHONY: all module userspace module-debug test-modules test-tools install install-module \
-	install-userspace check check-debug demo clean
+	install-userspace check check-slow check-debug demo clean
 
 # Benchmarks (not tests): numbers printed side by side with Linux XFRM in the
 # same VM; see Documentation/performance.md.

@@ -16,6 +16,7 @@
 #
 # Traffic through the SAs needs the SAD wired to the hooks; until then the
 # IKE layer and the SAs' installation are checked.
+# nfsec-test: slow (make check-slow; too long for CI's 90 minutes, see testing.md)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ike-lib.sh"
 

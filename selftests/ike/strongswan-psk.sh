@@ -19,6 +19,7 @@
 # exchanges and timers, with no module to load; charon installs its SAs into
 # XFRM as usual. Traffic between the two through nfsec and XFRM is in
 # strongswan-gateway.sh and strongswan-client.sh.
+# nfsec-test: slow (make check-slow; too long for CI's 90 minutes, see testing.md)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ike-lib.sh"
 

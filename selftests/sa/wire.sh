@@ -7,6 +7,7 @@
 # such, down to the inner packet once it has the keys.
 #
 #   a (nfsec: ipsecctl)  10.0.0.1 fd00::1 --veth-- 10.0.0.2 fd00::2  b (XFRM: ip xfrm, tcpdump)
+# nfsec-test: slow (make check-slow; too long for CI's 90 minutes, see testing.md)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../spd/traffic.bash"
 . "$(dirname "$0")/interop.bash"

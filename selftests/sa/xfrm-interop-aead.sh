@@ -11,6 +11,7 @@
 #
 # nfsec is loaded in every namespace, but b has no nfsec policy or SA: its
 # ESP goes to XFRM, as if nfsec were not there.
+# nfsec-test: slow (make check-slow; too long for CI's 90 minutes, see testing.md)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../spd/traffic.bash"
 . "$(dirname "$0")/interop.bash"
