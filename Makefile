@@ -8,6 +8,7 @@
 #                      run depmod, install the programs and man pages
 #   make check         THE test command: installs what it needs, builds, runs
 #                      unit tests, KUnit (debug kernel) and the VM selftests
+#   make check-slow    make check plus the tests too slow for CI ("# nfsec-test: slow")
 #   make check-debug   the same with every selftest on the debug kernel
 #   make demo          boot the VM and show nfsec at work
 #   make stress        minutes of SPD/SAD churn and rekeys under iperf3 (VM)
