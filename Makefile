@@ -109,7 +109,10 @@ bench-spd: all
 bench-ike: all
 	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 3600 -- env NFSEC_BENCH=1 selftests/bench/ike.sh
 
-.PHONY: bench bench-spd bench-ike
+bench-reorder: all
+	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 1800 -- env NFSEC_BENCH=1 selftests/bench/reorder.sh
+
+.PHONY: bench bench-spd bench-ike bench-reorder
 
 # Stress runs (issue 7): minutes of churn and rekeys under traffic, too long
 # for make check; see Documentation/security.md. NFSEC_STRESS_SECONDS (300).

@@ -127,7 +127,40 @@ check "a's policies" q n a ipsecctl -b "$tmp/a.policies"
 check "b's SPD" q n b ipsecctl -f "$tmp/spd.0"
 check "a pings b through ESP" ping_ok a $B
 
+# Why does TCP retransmit under churn when nfsec drops nothing? The
+# sender's and receiver's counters tell which kind of retransmission it is
+# (timeouts, fast retransmits of reordered segments, tail-loss probes,
+# spurious ones the receiver reports with D-SACK), and a baseline run
+# without churn or rekeys says what the path costs without them.
+TCP_COUNTERS="TcpRetransSegs TcpExtTCPTimeouts TcpExtTCPFastRetrans TcpExtTCPLossProbes TcpExtTCPSACKReorder TcpExtTCPDSACKRecv TcpExtTCPSpuriousRtxHostQueues TcpExtTCPOFOQueue TcpExtTCPOFODrop TcpExtTCPBacklogDrop"
+tcp_counters() { # NS: NAME=VALUE for TCP_COUNTERS (absolute; fresh namespaces)
+	# shellcheck disable=SC2086
+	n "$1" nstat -asz $TCP_COUNTERS | awk 'NF >= 2 && $1 !~ /^#/ && $2 != 0 { printf "%s=%s ", $1, $2 }'
+}
+# softnet_stat's second column: packets dropped for a full backlog, per CPU.
+backlog_drops() {
+	local _ dropped s=0
+	while read -r _ dropped _; do
+		s=$((s + 16#$dropped))
+	done </proc/net/softnet_stat
+	echo $s
+}
+
+base_secs=${NFSEC_STRESS_BASELINE:-10}
+n b iperf3 -s -1 -D -p 5202 >/dev/null
+sleep 0.5
+if n a iperf3 -c $B -p 5202 -t "$base_secs" -J >"$tmp/base.json" 2>"$tmp/base.err"; then
+	log "baseline, no churn: $(jq '.end.sum_received.bits_per_second / 1e6 | floor' "$tmp/base.json") Mb/s," \
+		"$(jq '.end.sum_sent.retransmits // 0' "$tmp/base.json") segments retransmitted in $base_secs s"
+else
+	log "baseline iperf3 failed: $(tail -1 "$tmp/base.err")"
+fi
+log "baseline counters: a: $(tcp_counters a)"
+log "baseline counters: b: $(tcp_counters b)"
+backlog_before=$(backlog_drops)
+
 n b iperf3 -s -1 -D -p 5201 >/dev/null
+sleep 0.5
 n a iperf3 -c $B -p 5201 -t "$secs" -i 1 -J >"$tmp/iperf.json" 2>"$tmp/iperf.err" &
 iperf=$!
 start_churn
@@ -163,7 +196,9 @@ retr=$(jq '.end.sum_sent.retransmits // 0' "$tmp/iperf.json")
 log "iperf3: $mbps Mb/s received, $retr segments retransmitted, $stalled of $intervals one-second intervals without data"
 for ns in a b; do
 	log "$ns's drops: $(n $ns ipsecctl -j stats | jq -c '.drops | with_entries(select(.value > 0))')"
+	log "$ns's counters after both runs: $(tcp_counters $ns)"
 done
+log "backlog drops in the VM during the run: $(( $(backlog_drops) - backlog_before ))"
 check "the stream moved data in all but 5 % of the seconds" test $((stalled * 20)) -le "$intervals"
 
 # The loops were killed in the middle of a round: clean up after them.

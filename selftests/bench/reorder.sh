@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Reordering benchmark (not a test): make bench-reorder, or
+#   NFSEC_BENCH=1 selftests/vm/run -- selftests/bench/reorder.sh
+#
+#   a 10.0.0.1 <--veth--> 10.0.0.2 b
+#
+# One iperf3 TCP stream a -> b through the host-to-host ESP tunnel of
+# tunnel.sh, made by XFRM on both sides and then by nfsec on both sides.
+# During it, tcpdump records the ESP packets twice: leaving a (eth-b,
+# outbound) and arriving in b (eth-a). For each capture the script counts
+# the packets that came after one with a higher sequence number, how far
+# back the worst one was, and those 128 or more behind: the replay window
+# tunnel.sh gives both (RFC 4303 §3.4.3 drops them). With them: TCP's
+# retransmissions and the replay drops of b's inbound SA.
+#
+# Why: session 10 found nfsec's TCP retransmitting thousands of segments
+# through this tunnel where XFRM's retransmitted none, with nfsec counting
+# replay drops and nothing else (Documentation/performance.md).
+# NFSEC_BENCH_ALGS (aes128gcm16 aes128-sha256), NFSEC_BENCH_SECS (4).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../sa/interop.bash"
+[ -n "${NFSEC_BENCH:-}" ] || skip "a benchmark: run with NFSEC_BENCH=1"
+command -v iperf3 >/dev/null || skip "iperf3 is not installed"
+command -v tcpdump >/dev/null || skip "tcpdump is not installed"
+secs=${NFSEC_BENCH_SECS:-4}
+tmp=$(mktemp -d)
+on_exit rm -rf "$tmp"
+on_exit bg_stop
+
+topo_pair
+nfsec_load
+A=10.0.0.1 B=10.0.0.2
+# The same tunnels as tunnel.sh (SPI 0x100 from a to b, window 128).
+eval "$(sed -n '/^clear_all()/,/^}/p; /^xfrm_side()/,/^}/p; /^nfsec_side()/,/^}/p' \
+	"$(dirname "$0")/tunnel.sh")"
+
+# Sequence numbers of SPI 0x100 in capture order: "N late, worst W, L>=128".
+order() { # PCAP
+	tcpdump -nn -r "$1" 2>/dev/null |
+		sed -n 's/.*spi=0x00000100,seq=0x\([0-9a-f]*\).*/\1/p' |
+		python3 -c '
+import sys
+high = late = worst = far = total = 0
+for line in sys.stdin:
+    seq = int(line, 16)
+    total += 1
+    if seq < high:
+        late += 1
+        worst = max(worst, high - seq)
+        far += high - seq >= 128
+    high = max(high, seq)
+print(total, late, worst, far)'
+}
+
+# One stream with both captures running: a line of the table.
+measure() { # WHO ALG
+	local retr t_a t_b ea eb total worst far
+	n b iperf3 -s -1 -D -p 5201 >/dev/null
+	n a timeout $((secs + 6)) tcpdump -q -U -i eth-b -Q out -w "$tmp/a.pcap" esp 2>/dev/null &
+	t_a=$!
+	n b timeout $((secs + 6)) tcpdump -q -U -i eth-a -w "$tmp/b.pcap" esp 2>/dev/null &
+	t_b=$!
+	bg_pids+=("$t_a" "$t_b")
+	sleep 2		# tcpdump starts slowly under TCG
+	retr=$(n a iperf3 -c $B -p 5201 -t "$secs" -J 2>/dev/null |
+	       jq '.end.sum_sent.retransmits // "-"')
+	wait "$t_a" "$t_b" || true
+	read -r _ ea _ _ <<<"$(order "$tmp/a.pcap")"
+	read -r total eb worst far <<<"$(order "$tmp/b.pcap")"
+	printf '%-6s %-18s %8s %8s %10s %10s %8s %8s\n' "$1" "$2" "$total" "$retr" \
+		"$ea" "$eb" "$worst" "$far"
+}
+
+replay_drops() { # the nfsec SA's; XFRM counts them in XfrmInStateSeqError
+	n b ipsecctl -j -s sa list | jq -r 'select(.spi == 256) | .stats.drops.replay'
+}
+xfrm_seq_errors_b() { n b awk '$1 == "XfrmInStateSeqError" { print $2 }' /proc/net/xfrm_stat; }
+
+printf '%-6s %-18s %8s %8s %10s %10s %8s %8s\n' stack algorithm packets retrans \
+	"late at a" "late at b" worst ">=128"
+for name in ${NFSEC_BENCH_ALGS:-aes128gcm16 aes128-sha256}; do
+	IFS='|' read -r _ nf x <<<"$(alg "$name")"
+	clear_all
+	xfrm_side a $A $B "$x"
+	xfrm_side b $B $A "$x"
+	ping_ok a $B || log "$name: XFRM tunnel does not pass ping"
+	before=$(xfrm_seq_errors_b)
+	measure XFRM "$name"
+	log "XFRM's sequence errors in b during it: $(( $(xfrm_seq_errors_b) - before ))"
+	clear_all
+	nfsec_side a $A $B "$nf"
+	nfsec_side b $B $A "$nf"
+	ping_ok a $B || log "$name: nfsec tunnel does not pass ping"
+	measure nfsec "$name"
+	log "nfsec's replay drops in b's SA: $(replay_drops)"
+done
+clear_all
+log "late: arrived after a packet with a higher sequence number; worst: by how many"
