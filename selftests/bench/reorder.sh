@@ -54,9 +54,26 @@ for line in sys.stdin:
 print(total, late, worst, far)'
 }
 
+# softnet_stat's first column, per CPU: packets taken from the backlogs
+# (both namespaces': veth hands every packet to the sending CPU's).
+backlog_per_cpu() {
+	local n _
+	while read -r n _; do
+		printf '%d ' $((16#$n))
+	done </proc/net/softnet_stat
+}
+cpu_shares() { # BEFORE AFTER: each CPU's share of the packets in between
+	python3 -c '
+import sys
+b, a = [list(map(int, x.split())) for x in sys.argv[1:3]]
+d = [y - x for x, y in zip(b, a)]
+t = sum(d) or 1
+print(" ".join("cpu%d %d%%" % (i, 100 * v // t) for i, v in enumerate(d)))' "$1" "$2"
+}
+
 # One stream with both captures running: a line of the table.
 measure() { # WHO ALG
-	local retr t_a t_b ea eb total worst far
+	local retr t_a t_b ea eb total worst far backlogs
 	n b iperf3 -s -1 -D -p 5201 >/dev/null
 	n a timeout $((secs + 6)) tcpdump -q -U -i eth-b -Q out -w "$tmp/a.pcap" esp 2>/dev/null &
 	t_a=$!
@@ -64,8 +81,10 @@ measure() { # WHO ALG
 	t_b=$!
 	bg_pids+=("$t_a" "$t_b")
 	sleep 2		# tcpdump starts slowly under TCG
+	backlogs=$(backlog_per_cpu)
 	retr=$(n a iperf3 -c $B -p 5201 -t "$secs" -J 2>/dev/null |
 	       jq '.end.sum_sent.retransmits // "-"')
+	shares+=("$1 $2: $(cpu_shares "$backlogs" "$(backlog_per_cpu)")")
 	wait "$t_a" "$t_b" || true
 	read -r _ ea _ _ <<<"$(order "$tmp/a.pcap")"
 	read -r total eb worst far <<<"$(order "$tmp/b.pcap")"
@@ -78,6 +97,7 @@ replay_drops() { # the nfsec SA's; XFRM counts them in XfrmInStateSeqError
 }
 xfrm_seq_errors_b() { n b awk '$1 == "XfrmInStateSeqError" { print $2 }' /proc/net/xfrm_stat; }
 
+shares=()
 printf '%-6s %-18s %8s %8s %10s %10s %8s %8s\n' stack algorithm packets retrans \
 	"late at a" "late at b" worst ">=128"
 for name in ${NFSEC_BENCH_ALGS:-aes128gcm16 aes128-sha256}; do
@@ -98,3 +118,7 @@ for name in ${NFSEC_BENCH_ALGS:-aes128gcm16 aes128-sha256}; do
 done
 clear_all
 log "late: arrived after a packet with a higher sequence number; worst: by how many"
+log "backlog packets per CPU during each stream (a's data, b's ACKs):"
+for line in "${shares[@]}"; do
+	log "  $line"
+done
