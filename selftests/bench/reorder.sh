@@ -7,8 +7,8 @@
 #   a 10.0.0.1 <--veth--> 10.0.0.2 b
 #
 # One iperf3 TCP stream a -> b through the host-to-host ESP tunnel of
-# tunnel.sh, made by XFRM on both sides and then by nfsec on both sides.
-# During it, tcpdump records the ESP packets twice: leaving a (eth-b,
+# tunnel.sh, made four ways: XFRM on both sides, nfsec on both sides, and
+# one of each either way round (the two interoperate). During it, tcpdump records the ESP packets twice: leaving a (eth-b,
 # outbound) and arriving in b (eth-a). For each capture the script counts
 # the packets that came after one with a higher sequence number, how far
 # back the worst one was, and those 128 or more behind: the replay window
@@ -72,7 +72,7 @@ print(" ".join("cpu%d %d%%" % (i, 100 * v // t) for i, v in enumerate(d)))' "$1"
 }
 
 # One stream with both captures running: a line of the table.
-measure() { # WHO ALG
+measure() { # WHO ALG STACK-OF-B ITS-REPLAY-DROPS-BEFORE
 	local retr t_a t_b ea eb total worst far backlogs
 	n b iperf3 -s -1 -D -p 5201 >/dev/null
 	n a timeout $((secs + 6)) tcpdump -q -U -i eth-b -Q out -w "$tmp/a.pcap" esp 2>/dev/null &
@@ -88,33 +88,35 @@ measure() { # WHO ALG
 	wait "$t_a" "$t_b" || true
 	read -r _ ea _ _ <<<"$(order "$tmp/a.pcap")"
 	read -r total eb worst far <<<"$(order "$tmp/b.pcap")"
-	printf '%-6s %-18s %8s %8s %10s %10s %8s %8s\n' "$1" "$2" "$total" "$retr" \
-		"$ea" "$eb" "$worst" "$far"
+	printf '%-11s %-18s %8s %8s %10s %10s %8s %8s %8s\n' "$1" "$2" "$total" "$retr" \
+		"$ea" "$eb" "$worst" "$far" $(( $(replay_drops "$3") - $4 ))
 }
 
-replay_drops() { # the nfsec SA's; XFRM counts them in XfrmInStateSeqError
-	n b ipsecctl -j -s sa list | jq -r 'select(.spi == 256) | .stats.drops.replay'
+# b's replay drops: the nfsec SA's counter, or XFRM's sequence errors
+# (XfrmInStateSeqError; cumulative, hence the difference).
+replay_drops() { # STACK-OF-B
+	case $1 in
+	nfsec) n b ipsecctl -j -s sa list | jq -r 'select(.spi == 256) | .stats.drops.replay' ;;
+	XFRM) n b awk '$1 == "XfrmInStateSeqError" { print $2 }' /proc/net/xfrm_stat ;;
+	esac
 }
-xfrm_seq_errors_b() { n b awk '$1 == "XfrmInStateSeqError" { print $2 }' /proc/net/xfrm_stat; }
 
+# Each stack on both sides, then one on each side: which end spreads the
+# stream over the CPUs, nfsec sending or nfsec receiving?
 shares=()
-printf '%-6s %-18s %8s %8s %10s %10s %8s %8s\n' stack algorithm packets retrans \
-	"late at a" "late at b" worst ">=128"
+printf '%-11s %-18s %8s %8s %10s %10s %8s %8s %8s\n' "a > b" algorithm packets \
+	retrans "late at a" "late at b" worst ">=128" "replay"
 for name in ${NFSEC_BENCH_ALGS:-aes128gcm16 aes128-sha256}; do
 	IFS='|' read -r _ nf x <<<"$(alg "$name")"
-	clear_all
-	xfrm_side a $A $B "$x"
-	xfrm_side b $B $A "$x"
-	ping_ok a $B || log "$name: XFRM tunnel does not pass ping"
-	before=$(xfrm_seq_errors_b)
-	measure XFRM "$name"
-	log "XFRM's sequence errors in b during it: $(( $(xfrm_seq_errors_b) - before ))"
-	clear_all
-	nfsec_side a $A $B "$nf"
-	nfsec_side b $B $A "$nf"
-	ping_ok a $B || log "$name: nfsec tunnel does not pass ping"
-	measure nfsec "$name"
-	log "nfsec's replay drops in b's SA: $(replay_drops)"
+	for pair in XFRM:XFRM nfsec:nfsec nfsec:XFRM XFRM:nfsec; do
+		sa=${pair%:*} sb=${pair#*:}
+		clear_all
+		if [ "$sa" = nfsec ]; then nfsec_side a $A $B "$nf"; else xfrm_side a $A $B "$x"; fi
+		if [ "$sb" = nfsec ]; then nfsec_side b $B $A "$nf"; else xfrm_side b $B $A "$x"; fi
+		ping_ok a $B || log "$name $pair: the tunnel does not pass ping"
+		before=$(replay_drops "$sb")
+		measure "$sa>$sb" "$name" "$sb" "$before"
+	done
 done
 clear_all
 log "late: arrived after a packet with a higher sequence number; worst: by how many"
