@@ -8,8 +8,9 @@
 #
 # One iperf3 TCP stream a -> b through the host-to-host ESP tunnel of
 # tunnel.sh, made four ways: XFRM on both sides, nfsec on both sides, and
-# one of each either way round (the two interoperate). During it, tcpdump records the ESP packets twice: leaving a (eth-b,
-# outbound) and arriving in b (eth-a). For each capture the script counts
+# one of each either way round (the two interoperate). During it, tcpdump
+# records the ESP packets twice: leaving a (eth-b, outbound) and arriving
+# in b (eth-a). For each capture the script counts
 # the packets that came after one with a higher sequence number, how far
 # back the worst one was, and those 128 or more behind: the replay window
 # tunnel.sh gives both (RFC 4303 §3.4.3 drops them). With them: TCP's
@@ -36,7 +37,9 @@ A=10.0.0.1 B=10.0.0.2
 eval "$(sed -n '/^clear_all()/,/^}/p; /^xfrm_side()/,/^}/p; /^nfsec_side()/,/^}/p' \
 	"$(dirname "$0")/tunnel.sh")"
 
-# Sequence numbers of SPI 0x100 in capture order: "N late, worst W, L>=128".
+# The ESP packets of SPI 0x100 (a to b) in capture order: "TOTAL LATE
+# WORST FAR", the packets, those after a higher sequence number, the
+# largest distance back, and those 128 or more back.
 order() { # PCAP
 	tcpdump -nn -r "$1" 2>/dev/null |
 		sed -n 's/.*spi=0x00000100,seq=0x\([0-9a-f]*\).*/\1/p' |

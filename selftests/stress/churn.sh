@@ -127,11 +127,12 @@ check "a's policies" q n a ipsecctl -b "$tmp/a.policies"
 check "b's SPD" q n b ipsecctl -f "$tmp/spd.0"
 check "a pings b through ESP" ping_ok a $B
 
-# Why does TCP retransmit under churn when nfsec drops nothing? The
-# sender's and receiver's counters tell which kind of retransmission it is
-# (timeouts, fast retransmits of reordered segments, tail-loss probes,
-# spurious ones the receiver reports with D-SACK), and a baseline run
-# without churn or rekeys says what the path costs without them.
+# TCP retransmits here even without churn or rekeys: over the veth, the
+# stream reaches b reordered (performance.md, "Reordering"). A baseline
+# run without them says what the path costs on its own, and both sides'
+# counters say which kind of retransmission it was (timeouts, fast
+# retransmits of reordered segments, tail-loss probes, spurious ones the
+# receiver reports with D-SACK).
 TCP_COUNTERS="TcpRetransSegs TcpExtTCPTimeouts TcpExtTCPFastRetrans TcpExtTCPLossProbes TcpExtTCPSACKReorder TcpExtTCPDSACKRecv TcpExtTCPSpuriousRtxHostQueues TcpExtTCPOFOQueue TcpExtTCPOFODrop TcpExtTCPBacklogDrop"
 tcp_counters() { # NS: NAME=VALUE for TCP_COUNTERS (absolute; fresh namespaces)
 	# shellcheck disable=SC2086
