@@ -22,6 +22,8 @@
 # NFSEC_BENCH_ALGS (aes128gcm16 aes128-sha256), NFSEC_BENCH_SECS (4).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../sa/interop.bash"
+# tunnel.sh's tunnels (SPI 0x100 from a to b, window 128)
+. "$(dirname "$0")/tunnel.bash"
 [ -n "${NFSEC_BENCH:-}" ] || skip "a benchmark: run with NFSEC_BENCH=1"
 command -v iperf3 >/dev/null || skip "iperf3 is not installed"
 command -v tcpdump >/dev/null || skip "tcpdump is not installed"
@@ -33,9 +35,6 @@ on_exit bg_stop
 topo_pair
 nfsec_load
 A=10.0.0.1 B=10.0.0.2
-# The same tunnels as tunnel.sh (SPI 0x100 from a to b, window 128).
-eval "$(sed -n '/^clear_all()/,/^}/p; /^xfrm_side()/,/^}/p; /^nfsec_side()/,/^}/p' \
-	"$(dirname "$0")/tunnel.sh")"
 
 # The ESP packets of SPI 0x100 (a to b) in capture order: "TOTAL LATE
 # WORST FAR", the packets, those after a higher sequence number, the
@@ -96,11 +95,11 @@ measure() { # WHO ALG STACK-OF-B ITS-REPLAY-DROPS-BEFORE
 }
 
 # b's replay drops: the nfsec SA's counter, or XFRM's sequence errors
-# (XfrmInStateSeqError; cumulative, hence the difference).
+# (cumulative, hence the difference).
 replay_drops() { # STACK-OF-B
 	case $1 in
 	nfsec) n b ipsecctl -j -s sa list | jq -r 'select(.spi == 256) | .stats.drops.replay' ;;
-	XFRM) n b awk '$1 == "XfrmInStateSeqError" { print $2 }' /proc/net/xfrm_stat ;;
+	XFRM) xfrm_seq_errors b ;;
 	esac
 }
 

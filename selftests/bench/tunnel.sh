@@ -18,6 +18,7 @@
 # A benchmark, not a test: make check skips it unless NFSEC_BENCH=1.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../sa/interop.bash"
+. "$(dirname "$0")/tunnel.bash"
 [ -n "${NFSEC_BENCH:-}" ] || skip "a benchmark: run with NFSEC_BENCH=1"
 command -v iperf3 >/dev/null || skip "iperf3 is not installed"
 secs=${NFSEC_BENCH_SECS:-5}
@@ -27,38 +28,6 @@ on_exit rm -rf "$tmp"
 topo_pair
 nfsec_load
 A=10.0.0.1 B=10.0.0.2
-
-clear_all() {
-	local h
-	for h in a b; do
-		n $h ipsecctl sa flush
-		n $h ipsecctl policy flush
-		n $h ip xfrm state flush
-		n $h ip xfrm policy flush
-	done
-}
-
-xfrm_side() { # NS SELF PEER ALG
-	local ns=$1 s=$2 p=$3 out in
-	out=$(keys "$4" "${s##*.}") in=$(keys "$4" "${p##*.}")
-	# shellcheck disable=SC2086
-	n $ns ip xfrm state add src $s dst $p proto esp spi 0x${s##*.}00 reqid 1 mode tunnel $out
-	# shellcheck disable=SC2086
-	n $ns ip xfrm state add src $p dst $s proto esp spi 0x${p##*.}00 reqid 1 mode tunnel replay-window 128 $in
-	n $ns ip xfrm policy add dir out src $s dst $p tmpl src $s dst $p proto esp reqid 1 mode tunnel
-	n $ns ip xfrm policy add dir in src $p dst $s tmpl src $p dst $s proto esp reqid 1 mode tunnel
-}
-
-nfsec_side() { # NS SELF PEER ALG
-	local ns=$1 s=$2 p=$3 out in
-	out=$(keys "$4" "${s##*.}") in=$(keys "$4" "${p##*.}")
-	# shellcheck disable=SC2086
-	n $ns ipsecctl sa add dir out spi 0x${s##*.}00 src $s dst $p ipsec esp mode tunnel reqid 1 $out
-	# shellcheck disable=SC2086
-	n $ns ipsecctl sa add dir in spi 0x${p##*.}00 src $p dst $s ipsec esp mode tunnel reqid 1 $in replay-window 128
-	n $ns ipsecctl policy add dir out src $s dst $p action protect ipsec esp mode tunnel tunnel $s $p reqid 1 >/dev/null
-	n $ns ipsecctl policy add dir in src $p dst $s action protect ipsec esp mode tunnel tunnel $p $s reqid 1 >/dev/null
-}
 
 tcp_only() {
 	n b iperf3 -s -1 -D -p 5203 >/dev/null
