@@ -112,7 +112,10 @@ bench-ike: all
 bench-reorder: all
 	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 1800 -- env NFSEC_BENCH=1 selftests/bench/reorder.sh
 
-.PHONY: bench bench-spd bench-ike bench-reorder
+bench-sendctx: all
+	NFSEC_VM_NOBUILD=1 selftests/vm/run --timeout 1800 -- env NFSEC_BENCH=1 selftests/bench/sendctx.sh
+
+.PHONY: bench bench-spd bench-ike bench-reorder bench-sendctx
 
 # Stress runs (issue 7): minutes of churn and rekeys under traffic, too long
 # for make check; see Documentation/security.md. NFSEC_STRESS_SECONDS (300).
