@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The benchmarks' host-to-host ESP tunnel between a ($A) and b ($B), sourced
-# by tunnel.sh, reorder.sh and sendctx.sh after interop.bash (alg, keys): the same SAs
-# and policies made by XFRM (xfrm_side) or nfsec (nfsec_side), one side at a
-# time, so either stack can face either. SPI 0x<last byte of the sender>00,
-# tunnel mode, replay window 128.
+# by tunnel.sh, reorder.sh and sendctx.sh after interop.bash (alg, keys):
+# the same SAs and policies made by XFRM (xfrm_side) or nfsec (nfsec_side),
+# one side at a time, so either stack can face either. SPI 0x<last byte of
+# the sender>00, tunnel mode, replay window 128.
 
 clear_all() {
 	local h
