@@ -30,7 +30,8 @@
  * Decapsulated packets enter the stack through per-CPU GRO cells (a NAPI
  * context each, as IP tunnels and XFRM's tunnel input do): the segments of
  * a TCP stream are merged again before routing, forwarding and delivery,
- * which then run once per merged packet instead of once per segment.
+ * which then run once per merged packet instead of once per segment. As
+ * XFRM does, only packets that came in on a device with GRO on are merged.
  */
 struct nfsec_dev {
 	struct gro_cells gro_cells;
@@ -153,13 +154,15 @@ void nfsec_dev_destroy(struct nfsec_net *nn)
  * Into this CPU's GRO cell. It is a per-CPU queue without a lock, so BHs
  * must be off: they are in the hooks, and crypto drivers complete with them
  * off, but a driver completing in hard interrupt context gets the backlog.
+ * @gro false: the backlog too, one packet at a time (nfsec_dev_rx()).
  */
-static int nfsec_dev_rx_cell(struct net_device *dev, struct sk_buff *skb)
+static int nfsec_dev_rx_cell(struct net_device *dev, struct sk_buff *skb,
+			     bool gro)
 {
 	struct nfsec_dev *nd = netdev_priv(dev);
 	int ret;
 
-	if (in_hardirq() || irqs_disabled())
+	if (!gro || in_hardirq() || irqs_disabled())
 		return netif_rx(skb);
 	local_bh_disable();
 	ret = gro_cells_receive(&nd->gro_cells, skb);
@@ -176,6 +179,15 @@ bool nfsec_dev_rx(struct nfsec_net *nn, struct sk_buff *skb)
 {
 	struct net_device *dev = nn->dev;
 	unsigned int len = skb->len;
+	/*
+	 * Merge only what arrived on a device with GRO on, as XFRM's GRO
+	 * cells do (they ask the device the ESP packet came in on). Behind
+	 * a device without it (a veth, by default) merging only thins out
+	 * the receiver's ACKs, which pushes a TCP sender towards sending
+	 * from softirq on every CPU: a stream reordered on the wire
+	 * (Documentation/performance.md, "Reordering").
+	 */
+	bool gro = !skb->dev || !netif_elide_gro(skb->dev);
 
 	skb_orphan(skb);
 	skb_dst_drop(skb);
@@ -189,7 +201,7 @@ bool nfsec_dev_rx(struct nfsec_net *nn, struct sk_buff *skb)
 	skb->mac_len = 0;
 	skb_clear_hash(skb);
 	/* A drop there is counted in the device's rx_dropped. */
-	if (nfsec_dev_rx_cell(dev, skb) != NET_RX_SUCCESS)
+	if (nfsec_dev_rx_cell(dev, skb, gro) != NET_RX_SUCCESS)
 		return false;
 	dev_sw_netstats_rx_add(dev, len);
 	return true;
