@@ -362,6 +362,32 @@ static void nfsec_output_too_big(struct sk_buff *skb, unsigned int inner_mtu)
 }
 
 /*
+ * A local TCP socket whose GSO packet matched a PROTECT policy sends single
+ * segments from now on, as it would over XFRM (sk_setup_caps() drops GSO
+ * on a route with a transform) and as TCP-MD5 sockets do. GSO saves TCP
+ * little when nfsec segments the packet anyway, and costs the receiver:
+ * 40-odd ESP packets sent back to back and decrypted in one softirq run
+ * push both ends out of the sending process into softirq on every CPU,
+ * and the stream reorders, as far as beyond the replay window
+ * (Documentation/performance.md, "Reordering").
+ *
+ * A TCP GSO packet reaches LOCAL_OUT only from its socket's own transmit
+ * path, with the socket held, as tcp_transmit_skb()'s own sk_gso_disable()
+ * for MD5. The one exception is a packet held for an ACQUIRE and sent again
+ * from netlink: it passed here first when it was held, so the bit is set
+ * and not written again. Forwarded GSO packets (GRO on a router) have no
+ * socket and are only segmented.
+ */
+static void nfsec_output_no_gso(struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk;
+
+	if (skb_is_gso(skb) && sk && sk_fullsock(sk) && sk_is_tcp(sk) &&
+	    !sk->sk_gso_disabled)
+		sk_gso_disable(sk);
+}
+
+/*
  * The packets to protect, on @q: @skb itself, its GSO segments (software
  * GSO: no offload on the way to a transform) or, in tunnel mode, its
  * fragments.
@@ -474,6 +500,7 @@ unsigned int nfsec_output(struct nfsec_net *nn, const struct nfsec_spd *spd,
 	struct nfsec_sa_sel pkt;
 	struct nfsec_sa *sa;
 
+	nfsec_output_no_gso(skb);
 	nfsec_tuple_to_sa_sel(t, &pkt);
 	sa = nfsec_sad_find_out(nn->sad, pol->ipsec.reqid, &pkt);
 	if (sa && (sa->proto != pol->ipsec.proto ||
