@@ -24,8 +24,11 @@
 #   retransmit   a retransmission (from any of the above)
 #   other        none of these
 #
-# and counted per CPU. Then a's stream during the same second, from the
-# tcp:tcp_probe tracepoint: congestion window, bytes in flight, RTT.
+# and counted per CPU. Then one line per stream: its state ("sendmsg",
+# "softirq" or "mixed", by where its data packets came from), and a's
+# congestion window, bytes in flight and RTT during the same second, from
+# the tcp:tcp_probe tracepoint. NFSEC_BENCH_STACKS="nfsec nfsec ..." runs
+# several streams: each falls into one state by chance.
 #
 # Why: reorder.sh found nfsec's stream reordered between a's veth and b's,
 # which happens when a sends from both CPUs (Documentation/performance.md,
@@ -131,6 +134,29 @@ for c in ("sendmsg", "release", "recvmsg", "inline", "softirq",
               "".join("%11d" % n[k, cpu, c] for k, cpu in cols))' "$1" "$2"
 }
 
+# One line per stream from classify's lines: a's data packets, how many
+# tcp_sendmsg() sent and how many softirq or ksoftirqd sent, the
+# retransmissions and b's ACKs, and the stream's state (performance.md,
+# "Reordering"): "sendmsg" when under 5 % came from softirq, "softirq"
+# when under 5 % came from sendmsg, else "mixed".
+summary() { # CLASSIFIED
+	python3 -c '
+import sys, collections
+n = collections.Counter()
+for line in open(sys.argv[1]):
+    kind, _, c = line.split()
+    n[kind] += 1
+    n[kind, c] += 1
+data = n["data"] or 1
+snd = n["data", "sendmsg"]
+soft = n["data", "softirq"] + n["data", "ksoftirqd"]
+state = ("sendmsg" if soft < data / 20 else
+         "softirq" if snd < data / 20 else "mixed")
+print("%s state: %d data packets, %d from sendmsg, %d from softirq, "
+      "%d retransmitted, %d ACKs from b" % (state, n["data"], snd, soft,
+      n["data", "retransmit"], n["ack"]))' "$1"
+}
+
 # a's stream during the trace, from tcp:tcp_probe (an event per ACK that
 # a's socket takes in): the medians of its congestion window, the bytes
 # in flight and the smoothed RTT. Not from ss -ti: that waits for the
@@ -181,10 +207,10 @@ for stack in ${NFSEC_BENCH_STACKS:-XFRM nfsec}; do
 	grep -q '^data' "$tmp/classified" ||
 		fail "$stack: no data packet traced; iperf3 said: $(tail -3 "$tmp/iperf3")"
 	table "$stack" "$tmp/classified"
-	states+=("$stack: $(window "$tmp/trace")")
+	states+=("$stack: $(summary "$tmp/classified"); $(window "$tmp/trace")")
 done
 clear_all
-log "a's stream during the trace (tcp:tcp_probe):"
+log "a's stream during the trace (packets; tcp:tcp_probe):"
 for s in "${states[@]}"; do
 	log "  $s"
 done
