@@ -365,11 +365,11 @@ static void nfsec_output_too_big(struct sk_buff *skb, unsigned int inner_mtu)
  * A local TCP socket whose GSO packet matched a PROTECT policy sends single
  * segments from now on, as it would over XFRM (sk_setup_caps() drops GSO
  * on a route with a transform) and as TCP-MD5 sockets do. GSO saves TCP
- * little when nfsec segments the packet anyway, and costs the receiver:
- * 40-odd ESP packets sent back to back and decrypted in one softirq run
- * push both ends out of the sending process into softirq on every CPU,
- * and the stream reorders, as far as beyond the replay window
- * (Documentation/performance.md, "Reordering").
+ * little when nfsec segments the packet anyway, and sends the receiver
+ * 40-odd ESP packets back to back to decrypt in one softirq run, which
+ * pushed streams towards sending from softirq on every CPU and reordering.
+ * With GRO limited as in device.c, the measurements have not yet shown
+ * that this adds anything (Documentation/performance.md, "The fix").
  *
  * A TCP GSO packet reaches LOCAL_OUT only from its socket's own transmit
  * path, with the socket held, as tcp_transmit_skb()'s own sk_gso_disable()
