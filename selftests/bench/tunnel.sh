@@ -84,12 +84,12 @@ for name in aes128gcm16 chacha20poly1305 aes128-sha256; do
 	n a nft add rule inet bench out meta mark set 1
 	nocache=$(tcp_only)
 	n a nft delete table inet bench
-	parts+=("$(printf '%-18s %12s %12s %8s %12s %8s' "$name" "$n_tcp" "$gro" \
+	parts+=("$(printf '%-18s %12s %12s %10s %12s %12s' "$name" "$n_tcp" "$gro" \
 		"$(ratio "$gro" "$n_tcp")" "$nocache" "$(ratio "$n_tcp" "$nocache")")")
 done
 echo
-printf '%-18s %12s %12s %8s %12s %8s\n' algorithm "nfsec Mb/s" "veth GRO" ratio \
-	"route/pkt" ratio
+printf '%-18s %12s %12s %10s %12s %12s\n' algorithm "nfsec Mb/s" "veth GRO" "GRO/nfsec" \
+	"route/pkt" "nfsec/route"
 printf '%s\n' "${parts[@]}"
 printf 'plain routing: %s Mb/s TCP, %s kpps UDP (64-byte datagrams); %s s per run\n' \
 	"$plain_tcp" "$plain_udp" "$secs"
